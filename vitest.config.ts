@@ -1,8 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One vitest run covers every package's tests (beside the code) and the
 // cross-package tests in tests/. Benchmarks run separately (npm run bench).
 export default defineConfig({
+  // Tests run on the TypeScript sources of the workspace packages, not their builds.
+  resolve: {
+    alias: { '@fairio/ngff': fileURLToPath(new URL('./ngff/src/index.ts', import.meta.url)) },
+  },
   test: {
     include: ['*/src/**/*.test.ts', 'tests/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', 'tests/bench/**'],

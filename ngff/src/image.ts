@@ -3,7 +3,8 @@
  * scale and translation), and `readRegion` by pixel or physical coordinates.
  */
 import * as zarr from 'zarrita';
-import { CorruptChunkError, FairioError, InvalidMetadataError, NotFoundError } from './errors.js';
+import { FairioError, InvalidMetadataError, NotFoundError } from './errors.js';
+import { readBox, type PixelData } from './read-box.js';
 import { levelTransform } from './metadata/parse.js';
 import type { Axis, ImageLabel, Multiscale, NgffVersion, Omero } from './metadata/types.js';
 import type { NamedStore } from './store.js';
@@ -38,7 +39,7 @@ export interface RegionRequest {
 }
 
 export interface Region {
-  data: zarr.TypedArray<zarr.DataType>;
+  data: PixelData;
   /** Shape of `data` (C-order); axes selected by a single index are dropped. */
   shape: number[];
   /** Axis names of `data`. */
@@ -166,30 +167,13 @@ export class OmeZarrImage {
         { path: this.group.location },
       );
     }
-    const selection = start.map((s, i) => (keep[i] ? zarr.slice(s, stop[i]) : s));
-    const chunk = await readArray(level.array, selection, `${this.group.store.location.replace(/\/+$/, '')}/${level.path}`);
+    const data = await readBox(level.array, start, stop, `${this.group.store.location.replace(/\/+$/, '')}/${level.path}`);
     return {
-      data: chunk.data,
-      shape: chunk.shape,
+      data,
+      shape: stop.map((s, i) => s - start[i]).filter((_, i) => keep[i]),
       axes: this.axisNames.filter((_, i) => keep[i]),
       start,
       stop,
     };
-  }
-}
-
-/** zarr.get with zarrita's failures turned into errors that name the chunk. */
-export async function readArray(array: PixelArray, selection: (number | zarr.Slice | null)[], where: string): Promise<zarr.Chunk<zarr.DataType>> {
-  try {
-    const chunk = (await zarr.get(array, selection)) as zarr.Chunk<zarr.DataType>;
-    return chunk;
-  } catch (error) {
-    if (error instanceof FairioError) throw error;
-    if (error instanceof zarr.CodecPipelineError) {
-      const chunkPath = error.chunkPath?.replace(/^\//, '') ?? 'a chunk';
-      const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
-      throw new CorruptChunkError(`chunk ${chunkPath} cannot be decoded (${cause}); the file is truncated or corrupt`, { path: where, cause: error });
-    }
-    throw new CorruptChunkError(`reading pixels failed: ${(error as Error).message}`, { path: where, cause: error });
   }
 }

@@ -1,0 +1,22 @@
+/**
+ * @fairio/ngff: OME-Zarr for fairio. Open (local folders, `.zip`, http(s)),
+ * read regions at any pyramid level, write OME-NGFF 0.4 / 0.5 with pyramids,
+ * convert TIFF / OME-TIFF, validate against the official schemas.
+ *
+ * ```ts
+ * import { openOmeZarr } from '@fairio/ngff';
+ * const image = await (await openOmeZarr('https://example.org/cells.ome.zarr')).image();
+ * console.log(image.axisNames, image.levels.map((l) => l.shape));
+ * const { data, shape } = await image.readRegion({ level: 2, select: { c: 0, z: 10 } });
+ * ```
+ *
+ * @module
+ */
+export * from './errors.js';
+export * from './metadata/types.js';
+export { parseGroupAttributes, levelTransform } from './metadata/parse.js';
+export { openStore, isUrl, type NamedStore } from './store.js';
+export { openOmeZarr, openGroup, OmeZarrGroup, type GroupKind } from './open.js';
+export { OmeZarrImage, MAX_REGION_BYTES, bytesPerElement, type PyramidLevel, type RegionRequest, type Region, type AxisSelection } from './image.js';
+export { summarise, type OmeZarrSummary, type ImageSummary, type LevelSummary, type PlateSummary } from './summary.js';
+export { writeAtomically, type AtomicOptions } from './atomic.js';
