@@ -1,0 +1,135 @@
+/**
+ * Creating Zarr arrays and groups in a local folder and writing whole chunks
+ * (or whole shards) into them, optionally encoded on a worker pool.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { blockAt } from '../blocks/plan.js';
+import { WorkerPool, type WorkerPoolOptions } from '../blocks/pool.js';
+import { FairioError } from '../errors.js';
+import { blockShapeOf, checkSpec, zarrJson, zarrayJson } from './metadata.js';
+import type { ArraySpec, TypedArray } from './types.js';
+import { writeBlockTask, type WriteResult, type WriteTask } from './write-block.js';
+
+/** A pool of workers that encode and write chunks (see `createEncodePool`). */
+export type EncodePool = WorkerPool<WriteTask, WriteResult>;
+
+export interface CreateArrayOptions {
+  /** Encode and write on these workers instead of the main thread. */
+  pool?: EncodePool;
+  /**
+   * With a pool: move each block's pixel buffer to the worker instead of
+   * copying it (default true). The caller's typed array is then detached and
+   * must not be used again. Views on part of a larger buffer are always copied.
+   */
+  transfer?: boolean;
+  /** Leave out chunks holding only the fill value, as zarr-python does (default true). */
+  skipEmpty?: boolean;
+}
+
+export interface ArrayWriter {
+  readonly spec: ArraySpec;
+  readonly dir: string;
+  /** The write-block grid: chunk shape, or shard shape when sharded. */
+  readonly blockShape: number[];
+  /**
+   * Write one whole chunk (or, when sharded, one whole shard) at grid
+   * coordinates. `data` is C-order with the block's actual shape, clipped at
+   * the array's edge (the full block shape is accepted too); edge blocks are
+   * padded with the fill value.
+   */
+  writeBlock(coords: number[], data: TypedArray, shape: number[]): Promise<void>;
+}
+
+/** The encode worker, as `.ts` when running from source and `.js` from `dist/`. */
+function encodeWorkerUrl(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./write.worker.${ext}`, import.meta.url);
+}
+
+/** A worker pool for `createArray(dir, spec, { pool })`; close it when done. */
+export function createEncodePool(options: WorkerPoolOptions = {}): EncodePool {
+  return new WorkerPool<WriteTask, WriteResult>(encodeWorkerUrl(), { name: 'fairio-encode', ...options });
+}
+
+async function writeJson(file: string, doc: unknown): Promise<void> {
+  try {
+    await fs.writeFile(file, JSON.stringify(doc, null, 2));
+  } catch (error) {
+    throw new FairioError('IO_ERROR', `cannot write metadata: ${(error as Error).message}`, { path: file, cause: error });
+  }
+}
+
+async function makeDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new FairioError('IO_ERROR', `cannot create folder: ${(error as Error).message}`, { path: dir, cause: error });
+  }
+}
+
+/**
+ * Write the array metadata (`.zarray` [+ `.zattrs`] for v2 with
+ * dimension_separator "/", `zarr.json` for v3 with chunk keys `c/…`) into the
+ * folder `dir` (created if needed) and return a writer for its blocks.
+ */
+export async function createArray(dir: string, spec: ArraySpec, options: CreateArrayOptions = {}): Promise<ArrayWriter> {
+  checkSpec(spec);
+  const frozen: ArraySpec = structuredClone(spec);
+  await makeDir(dir);
+  if (spec.format === 2) {
+    await writeJson(path.join(dir, '.zarray'), zarrayJson(frozen));
+    if (frozen.attributes && Object.keys(frozen.attributes).length > 0) await writeJson(path.join(dir, '.zattrs'), frozen.attributes);
+  } else {
+    await writeJson(path.join(dir, 'zarr.json'), zarrJson(frozen));
+  }
+  return new Writer(dir, frozen, options);
+}
+
+/** Write a group: `.zgroup` + `.zattrs` (v2) or `zarr.json` with node_type group (v3). */
+export async function writeGroup(dir: string, format: 2 | 3, attributes: Record<string, unknown>): Promise<void> {
+  if (format !== 2 && format !== 3) throw new FairioError('INVALID_ARGUMENT', `Zarr format must be 2 or 3, got ${format}`);
+  await makeDir(dir);
+  if (format === 2) {
+    await writeJson(path.join(dir, '.zgroup'), { zarr_format: 2 });
+    await writeJson(path.join(dir, '.zattrs'), attributes);
+  } else {
+    await writeJson(path.join(dir, 'zarr.json'), { attributes, zarr_format: 3, node_type: 'group' });
+  }
+}
+
+class Writer implements ArrayWriter {
+  readonly blockShape: number[];
+  readonly #pool?: EncodePool;
+  readonly #transfer: boolean;
+  readonly #skipEmpty: boolean;
+
+  constructor(
+    readonly dir: string,
+    readonly spec: ArraySpec,
+    options: CreateArrayOptions,
+  ) {
+    this.blockShape = blockShapeOf(spec);
+    this.#pool = options.pool;
+    this.#transfer = options.transfer ?? true;
+    this.#skipEmpty = options.skipEmpty ?? true;
+  }
+
+  async writeBlock(coords: number[], data: TypedArray, shape: number[]): Promise<void> {
+    const block = blockAt(this.spec.shape, this.blockShape, coords);
+    const clipped = block.stop.map((s, i) => s - block.start[i]);
+    if (shape.length !== clipped.length || shape.some((s, i) => s !== clipped[i] && s !== this.blockShape[i])) {
+      throw new FairioError(
+        'INVALID_ARGUMENT',
+        `block ${JSON.stringify(coords)} of ${this.dir} has shape ${JSON.stringify(clipped)} (or ${JSON.stringify(this.blockShape)} padded), got ${JSON.stringify(shape)}`,
+      );
+    }
+    const task: WriteTask = { dir: this.dir, spec: this.spec, coords, data, shape, skipEmpty: this.#skipEmpty };
+    if (!this.#pool) {
+      await writeBlockTask(task);
+      return;
+    }
+    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+    await this.#pool.run(task, this.#transfer && whole ? [data.buffer] : []);
+  }
+}
