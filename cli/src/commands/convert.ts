@@ -1,0 +1,93 @@
+/** `fairio convert IN OUT`: TIFF / BigTIFF / OME-TIFF to OME-Zarr, chunk by chunk. */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { convertTiff, FairioError, type Compressor } from '@fairio/ngff';
+import { createProgress } from '../progress.js';
+import { emit, type CommonOptions } from '../output.js';
+
+interface ConvertCliOptions extends CommonOptions {
+  ngff: '0.4' | '0.5';
+  chunks?: string;
+  shards?: string;
+  levels?: string;
+  compressor: string;
+  series: string;
+  workers?: string;
+  overwrite?: boolean;
+}
+
+/** "blosc-zstd", "blosc-lz4", "zstd", "gzip", "none", optionally ":LEVEL". */
+export function parseCompressor(text: string): Compressor {
+  const [name, levelText] = text.split(':');
+  const level = levelText === undefined ? undefined : Number(levelText);
+  if (level !== undefined && !Number.isInteger(level)) throw new FairioError('INVALID_ARGUMENT', `compressor level must be an integer, not "${levelText}"`);
+  switch (name) {
+    case 'blosc-zstd':
+    case 'blosc-lz4':
+    case 'blosc-blosclz':
+    case 'blosc-zlib':
+      return { id: 'blosc', cname: name.slice(6) as 'zstd', clevel: level ?? 5, shuffle: 'shuffle' };
+    case 'zstd':
+      return { id: 'zstd', level: level ?? 3 };
+    case 'gzip':
+      return { id: 'gzip', level: level ?? 5 };
+    case 'none':
+      return { id: 'none' };
+    default:
+      throw new FairioError('INVALID_ARGUMENT', `unknown compressor "${text}" (choose blosc-zstd, blosc-lz4, zstd, gzip or none, optionally with :LEVEL)`);
+  }
+}
+
+/** "1,1,512,512" → [1, 1, 512, 512]. */
+export function parseShape(text: string | undefined, what: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = text.split(',').map((v) => Number(v.trim()));
+  if (values.some((v) => !Number.isInteger(v) || v < 1)) throw new FairioError('INVALID_ARGUMENT', `${what} must be comma-separated positive integers, not "${text}"`);
+  return values;
+}
+
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description('convert a TIFF, BigTIFF or OME-TIFF to OME-Zarr, streaming chunk by chunk')
+    .argument('<input>', 'TIFF / OME-TIFF file')
+    .argument('<output>', 'OME-Zarr folder to create (e.g. image.ome.zarr)')
+    .addOption(new Option('--ngff <version>', 'OME-NGFF version: 0.5 (Zarr v3) or 0.4 (Zarr v2)').choices(['0.4', '0.5']).default('0.5'))
+    .option('--chunks <shape>', 'chunk shape in t,c,z,y,x order of the output axes (default 1 along t/c/z, up to 512 in y/x)')
+    .option('--shards <shape>', 'shard shape (NGFF 0.5 only), a multiple of the chunks')
+    .option('--levels <n>', 'pyramid levels (default: until the image fits in one chunk)')
+    .option('--compressor <name>', 'blosc-zstd, blosc-lz4, zstd, gzip or none, optionally :LEVEL', 'blosc-zstd')
+    .option('--series <n>', 'series of a multi-series file', '0')
+    .option('--workers <n>', 'encoding threads (default: all cores)')
+    .option('--overwrite', 'replace OUTPUT if it exists')
+    .option('--json', 'print a JSON summary of what was written')
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (input: string, output: string, options: ConvertCliOptions) => {
+      const progress = createProgress('converting', { quiet: options.quiet });
+      const started = Date.now();
+      try {
+        const written = await convertTiff(input, output, {
+          ngff: options.ngff,
+          chunks: parseShape(options.chunks, '--chunks'),
+          shards: parseShape(options.shards, '--shards'),
+          levels: parseShape(options.levels, '--levels')?.[0],
+          compressor: parseCompressor(options.compressor),
+          series: Number(options.series),
+          workers: options.workers === undefined ? undefined : Number(options.workers),
+          overwrite: options.overwrite,
+          onProgress: (done, total) => progress.update(done, total),
+        });
+        progress.stop();
+        const seconds = (Date.now() - started) / 1000;
+        emit({ ...written, seconds }, options, (w) =>
+          [
+            `wrote ${w.path} (OME-NGFF ${w.ngff}) in ${seconds.toFixed(1)} s`,
+            `  axes: ${w.axes.map((a) => a.name).join(', ')}; pixel size: ${w.scale.join(' × ')}`,
+            ...w.levels.map((l, i) => `  level ${i}: shape [${l.shape.join(', ')}], chunks [${l.chunks.join(', ')}]${l.shards ? `, shards [${l.shards.join(', ')}]` : ''}`),
+          ].join('\n'),
+        );
+      } finally {
+        progress.stop();
+      }
+    });
+}

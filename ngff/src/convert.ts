@@ -1,0 +1,139 @@
+/**
+ * TIFF / BigTIFF / OME-TIFF → OME-Zarr, streaming: the OME-Zarr writer asks
+ * for one chunk-aligned block at a time and this source reads only the TIFF
+ * strips or tiles under it, so peak memory is a few blocks (plus one band of
+ * full-width strips for strip-organised files), never the image.
+ * TIFF axes (any storage order, e.g. ImageJ's TZCYX) are mapped to the NGFF
+ * order t, c, z, y, x; OME-XML or ImageJ physical sizes become the scale,
+ * channel names and colours become `omero` channels.
+ */
+import { FairioError } from './errors.js';
+import type { Axis } from './metadata/types.js';
+import { openTiff, type TiffSeries } from './tiff/index.js';
+import { DATA_TYPES, type TypedArray } from './zarr/index.js';
+import { writeImage, type ImageSource, type WriteImageOptions, type WrittenImage } from './write/write-image.js';
+
+const NGFF_ORDER = ['t', 'c', 'z', 'y', 'x'];
+const AXIS_TYPE: Record<string, Axis['type']> = { t: 'time', c: 'channel', z: 'space', y: 'space', x: 'space' };
+
+export interface ConvertOptions extends Omit<WriteImageOptions, 'axes' | 'scale' | 'channels' | 'name'> {
+  /** Which series of a multi-series file (default 0). */
+  series?: number;
+}
+
+/** NGFF axes (in NGFF order) for a TIFF series, with units from its physical sizes. */
+export function ngffAxes(series: TiffSeries): { axes: Axis[]; order: number[]; scale: number[] } {
+  const unknown = series.axes.filter((a) => !NGFF_ORDER.includes(a));
+  if (unknown.length) {
+    throw new FairioError('UNSUPPORTED', `TIFF axes "${series.axes.join('')}" include ${unknown.join(', ')}, which OME-NGFF has no place for`);
+  }
+  // order[i] = index in the TIFF's axes of the i-th NGFF axis.
+  const order = NGFF_ORDER.filter((a) => series.axes.includes(a)).map((a) => series.axes.indexOf(a));
+  const axes = order.map((i) => {
+    const name = series.axes[i];
+    const unit = series.physicalSizes[name]?.unit;
+    return { name, type: AXIS_TYPE[name], ...(unit && AXIS_TYPE[name] !== 'channel' ? { unit } : {}) };
+  });
+  const scale = order.map((i) => series.physicalSizes[series.axes[i]]?.value ?? 1);
+  return { axes, order, scale };
+}
+
+/** An `ImageSource` over a TIFF series, in NGFF axis order. */
+export function tiffSource(series: TiffSeries): ImageSource {
+  const { order } = ngffAxes(series);
+  const n = order.length;
+  const shape = order.map((i) => series.shape[i]);
+  const sampleAxis = series.samplesInterleaved ? series.axes.length - 3 : -1;
+  // Axes that address planes, in the TIFF's own order, and their C-order strides.
+  const planeAxes = series.axes.map((_, i) => i).filter((i) => i < series.axes.length - 2 && i !== sampleAxis);
+  const planeStride = new Map<number, number>();
+  let stride = 1;
+  for (let k = planeAxes.length - 1; k >= 0; k--) {
+    planeStride.set(planeAxes[k], stride);
+    stride *= series.shape[planeAxes[k]];
+  }
+  const Array = DATA_TYPES[series.dtype].array;
+  // Strip-organised files decode whole rows: keep the last full-width band per plane.
+  const fullWidthStrips = series.tileShape[1] >= series.shape[series.shape.length - 1];
+  const bands = new Map<number, { y0: number; y1: number; data: Promise<TypedArray> }>();
+
+  const readWindow = (plane: number, y0: number, y1: number, x0: number, x1: number): Promise<TypedArray> => {
+    const width = series.shape[series.shape.length - 1];
+    if (!fullWidthStrips || (x0 === 0 && x1 === width)) return series.readWindow(plane, y0, y1, x0, x1);
+    let band = bands.get(plane);
+    if (!band || band.y0 !== y0 || band.y1 !== y1) {
+      band = { y0, y1, data: series.readWindow(plane, y0, y1, 0, width) };
+      bands.set(plane, band);
+    }
+    const spp = series.samplesPerPixel;
+    return band.data.then((full) => {
+      const out = new Array((y1 - y0) * (x1 - x0) * spp);
+      for (let y = 0; y < y1 - y0; y++) out.set(full.subarray((y * width + x0) * spp, (y * width + x1) * spp) as never, y * (x1 - x0) * spp);
+      return out;
+    });
+  };
+
+  return {
+    shape,
+    dtype: series.dtype,
+    async read(start, stop) {
+      const box = stop.map((s, i) => s - start[i]);
+      const h = box[n - 2];
+      const w = box[n - 1];
+      const out = new Array(box.reduce((a, b) => a * b, 1));
+      const y0 = start[n - 2];
+      const x0 = start[n - 1];
+      // Visit every (t, c, z) of the box; each is one plane window (or one sample of one).
+      const outer = box.slice(0, n - 2);
+      const pos = outer.map(() => 0);
+      let offset = 0;
+      for (let more = outer.every((s) => s > 0); more; ) {
+        let plane = 0;
+        let sample = 0;
+        for (let k = 0; k < n - 2; k++) {
+          const tiffAxis = order[k];
+          const index = start[k] + pos[k];
+          if (tiffAxis === sampleAxis) sample = index;
+          else plane += index * planeStride.get(tiffAxis)!;
+        }
+        const window = await readWindow(plane, y0, y0 + h, x0, x0 + w);
+        if (series.samplesPerPixel === 1) {
+          out.set(window as never, offset);
+        } else {
+          const spp = series.samplesPerPixel;
+          for (let i = 0; i < h * w; i++) out[offset + i] = window[i * spp + sample];
+        }
+        offset += h * w;
+        let d = outer.length - 1;
+        for (; d >= 0; d--) {
+          if (++pos[d] < outer[d]) break;
+          pos[d] = 0;
+        }
+        more = d >= 0;
+      }
+      // Bands above this block's rows will not be asked for again.
+      for (const [plane, band] of bands) if (band.y1 <= y0) bands.delete(plane);
+      return out;
+    },
+  };
+}
+
+/** Convert one series of a TIFF file to OME-Zarr at `output` (atomically). */
+export async function convertTiff(input: string, output: string, options: ConvertOptions = {}): Promise<WrittenImage & { axes: Axis[]; scale: number[] }> {
+  const tiff = await openTiff(input);
+  try {
+    const index = options.series ?? 0;
+    const series = tiff.series[index];
+    if (!series) throw new FairioError('INVALID_ARGUMENT', `has ${tiff.series.length} series; there is no series ${index}`, { path: input });
+    const { axes, scale } = ngffAxes(series);
+    const channelCount = series.axes.includes('c') ? series.shape[series.axes.indexOf('c')] : 1;
+    const channels = Array.from({ length: channelCount }, (_, c) => ({
+      label: series.channelNames?.[c],
+      color: series.channelColors?.[c],
+    }));
+    const written = await writeImage(output, tiffSource(series), { ...options, axes, scale, channels, name: series.name });
+    return { ...written, axes, scale };
+  } finally {
+    await tiff.close();
+  }
+}

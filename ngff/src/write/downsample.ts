@@ -1,0 +1,76 @@
+/**
+ * 2× downsampling of one block for the next pyramid level, in y and x (the
+ * last two axes), as ome-zarr-py's default scaler does: the mean of each 2×2
+ * window for intensities (rounded to nearest for integer types, so repeated
+ * levels do not drift darker), and the mode for label images, so that a label
+ * never becomes a value that was not there. At an odd edge the window holds
+ * the pixels that exist.
+ */
+import type { TypedArray } from '../zarr/index.js';
+
+export type Downsampling = 'mean' | 'mode';
+
+/** Shape after halving the last two axes (ceil, so an odd edge keeps its last pixel). */
+export function downsampledShape(shape: number[]): number[] {
+  const n = shape.length;
+  return shape.map((s, i) => (i >= n - 2 ? Math.ceil(s / 2) : s));
+}
+
+/** The most frequent of up to four values; ties go to the larger value so background (0) never wins a tie. */
+function mode4(v: number[], count: number): number {
+  let best = v[0];
+  let bestCount = 0;
+  for (let i = 0; i < count; i++) {
+    let c = 0;
+    for (let j = 0; j < count; j++) if (v[j] === v[i]) c++;
+    if (c > bestCount || (c === bestCount && v[i] > best)) {
+      best = v[i];
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+/** Downsample a C-order block of `shape` in y and x; returns an array of the same type. */
+export function downsampleBlock<T extends TypedArray>(data: T, shape: number[], method: Downsampling): T {
+  const n = shape.length;
+  const h = shape[n - 2];
+  const w = shape[n - 1];
+  const planes = shape.slice(0, n - 2).reduce((a, b) => a * b, 1);
+  const oh = Math.ceil(h / 2);
+  const ow = Math.ceil(w / 2);
+  const out = new (data.constructor as new (length: number) => T)(planes * oh * ow);
+  const src = data as unknown as ArrayLike<number>;
+  const dst = out as unknown as number[];
+  const round = !(data instanceof Float32Array || data instanceof Float64Array);
+  const window = [0, 0, 0, 0];
+  for (let p = 0; p < planes; p++) {
+    const inPlane = p * h * w;
+    const outPlane = p * oh * ow;
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = inPlane + 2 * oy * w;
+      const hasY1 = 2 * oy + 1 < h;
+      for (let ox = 0; ox < ow; ox++) {
+        const x = 2 * ox;
+        const hasX1 = x + 1 < w;
+        let count = 0;
+        window[count++] = src[y0 + x];
+        if (hasX1) window[count++] = src[y0 + x + 1];
+        if (hasY1) {
+          window[count++] = src[y0 + w + x];
+          if (hasX1) window[count++] = src[y0 + w + x + 1];
+        }
+        let value: number;
+        if (method === 'mode') {
+          value = mode4(window, count);
+        } else {
+          let sum = 0;
+          for (let i = 0; i < count; i++) sum += window[i];
+          value = round ? Math.round(sum / count) : sum / count;
+        }
+        dst[outPlane + oy * ow + ox] = value;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job on the bundled sample: set up, make the synthetic sample,
+# convert it to OME-Zarr, and describe the result.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FAIRIO_SETUP_PYTHON=0 bash scripts/setup.sh
+out=out/sample
+mkdir -p "$out"
+fairio() { node cli/dist/main.js "$@"; }
+fairio sample "$out/sample.ome.tiff" --overwrite
+fairio convert "$out/sample.ome.tiff" "$out/sample.ome.zarr" --overwrite
+fairio validate "$out/sample.ome.zarr"
+fairio info "$out/sample.ome.zarr"
+echo
+echo "Results are in $(pwd)/$out:"
+echo "  sample.ome.tiff   the synthetic input (2 channels, 8 z-slices, nuclei-like blobs)"
+echo "  sample.ome.zarr   the OME-Zarr 0.5 image with its multiscale pyramid"
