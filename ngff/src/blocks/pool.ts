@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { FairioError } from '../errors.js';
 import { boundedMap } from './bounded.js';
-import { reviveError, type ResultMessage, type TaskMessage } from './protocol.js';
+import { reviveError, type ReadyMessage, type ResultMessage, type TaskMessage } from './protocol.js';
 
 export interface WorkerPoolOptions {
   /** Number of worker threads; default `os.availableParallelism()`. */
@@ -45,6 +45,8 @@ interface Slot {
   job?: Job;
   /** The uncaught error that is about to end this worker, if any. */
   crash?: Error;
+  /** Whether the worker module loaded and called `serveTasks`. */
+  ready: boolean;
 }
 
 let tsxApi: string | undefined;
@@ -164,9 +166,13 @@ export class WorkerPool<In, Out> {
     const worker = /\.[cm]?ts$/.test(this.#module.pathname)
       ? typescriptWorker(this.#module, this.#name)
       : new Worker(this.#module, { name: this.#name });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, ready: false };
     worker.unref();
-    worker.on('message', (message: ResultMessage<unknown>) => {
+    worker.on('message', (message: ResultMessage<unknown> | ReadyMessage) => {
+      if ('ready' in message) {
+        slot.ready = true;
+        return;
+      }
       const job = slot.job;
       if (!job || job.id !== message.id) return;
       slot.job = undefined;
@@ -183,6 +189,14 @@ export class WorkerPool<In, Out> {
       if (at >= 0) this.#slots.splice(at, 1);
       const job = slot.job;
       slot.job = undefined;
+      if (!slot.ready && !this.#closed) {
+        // The module itself does not load: every waiting task would fail the same way.
+        const error = new FairioError('IO_ERROR', `worker module ${this.#module.href} failed to start: ${slot.crash?.message ?? `exit code ${code}`}`, {
+          cause: slot.crash,
+        });
+        for (const waiting of [...(job ? [job] : []), ...this.#queue.splice(0)]) waiting.reject(error);
+        return;
+      }
       if (job) {
         job.reject(
           slot.crash ??

@@ -21,6 +21,11 @@ export interface SerializedError {
 
 export type ResultMessage<Out> = { id: number; ok: true; value: Out } | { id: number; ok: false; error: SerializedError };
 
+/** Sent once by a worker when its module has loaded and it serves tasks. */
+export interface ReadyMessage {
+  ready: true;
+}
+
 export function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const out: SerializedError = { name: error.name, message: error.message, stack: error.stack };

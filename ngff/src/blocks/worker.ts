@@ -14,7 +14,7 @@
  */
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { FairioError } from '../errors.js';
-import { serializeError, type ResultMessage, type TaskMessage } from './protocol.js';
+import { serializeError, type ReadyMessage, type ResultMessage, type TaskMessage } from './protocol.js';
 
 export interface TaskContext {
   /** Objects of the result to move to the main thread rather than copy. */
@@ -44,4 +44,5 @@ export function serveTasks<In, Out>(handler: TaskHandler<In, Out>): void {
       port.postMessage({ id, ok: false, error: serializeError(error) } satisfies ResultMessage<Out>);
     }
   });
+  port.postMessage({ ready: true } satisfies ReadyMessage);
 }
