@@ -103,6 +103,8 @@ class Writer implements ArrayWriter {
   readonly #pool?: EncodePool;
   readonly #transfer: boolean;
   readonly #skipEmpty: boolean;
+  /** The spec sent with each task, without attributes (they can be large and encoding does not need them). */
+  readonly #taskSpec: ArraySpec;
 
   constructor(
     readonly dir: string,
@@ -113,6 +115,8 @@ class Writer implements ArrayWriter {
     this.#pool = options.pool;
     this.#transfer = options.transfer ?? true;
     this.#skipEmpty = options.skipEmpty ?? true;
+    const { attributes: _attributes, ...rest } = spec;
+    this.#taskSpec = rest;
   }
 
   async writeBlock(coords: number[], data: TypedArray, shape: number[]): Promise<void> {
@@ -124,7 +128,7 @@ class Writer implements ArrayWriter {
         `block ${JSON.stringify(coords)} of ${this.dir} has shape ${JSON.stringify(clipped)} (or ${JSON.stringify(this.blockShape)} padded), got ${JSON.stringify(shape)}`,
       );
     }
-    const task: WriteTask = { dir: this.dir, spec: this.spec, coords, data, shape, skipEmpty: this.#skipEmpty };
+    const task: WriteTask = { dir: this.dir, spec: this.#taskSpec, coords, data, shape, skipEmpty: this.#skipEmpty };
     if (!this.#pool) {
       await writeBlockTask(task);
       return;
