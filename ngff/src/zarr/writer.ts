@@ -115,8 +115,7 @@ class Writer implements ArrayWriter {
     this.#pool = options.pool;
     this.#transfer = options.transfer ?? true;
     this.#skipEmpty = options.skipEmpty ?? true;
-    const { attributes: _attributes, ...rest } = spec;
-    this.#taskSpec = rest;
+    this.#taskSpec = { ...spec, attributes: undefined };
   }
 
   async writeBlock(coords: number[], data: TypedArray, shape: number[]): Promise<void> {
