@@ -25,6 +25,13 @@ export function attributeFindings(
   const nodePath = options.nodePath ?? '';
   const strict = options.strict ?? false;
   const at = (pointer = '/') => `${nodePath}#${pointer}`;
+  // Callers may hand over objects JSON.parse never makes (null prototypes, cycles,
+  // BigInts); a JSON round trip gives the checks and Ajv plain data or a finding.
+  try {
+    doc = JSON.parse(JSON.stringify(doc) ?? 'null') as unknown;
+  } catch (e) {
+    return { findings: [error('not-json', `attributes are not representable as JSON (${(e as Error).message})`, at())] };
+  }
   if (!isObject(doc)) {
     return { findings: [error('not-an-object', `attributes must be a JSON object, not ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : typeof doc}`, at())] };
   }

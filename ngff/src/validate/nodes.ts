@@ -46,7 +46,11 @@ async function tryRead(store: NamedStore, key: string, findings: Finding[]): Pro
     return await readJson(store, `/${key}`);
   } catch (e) {
     if (isFairioError(e)) {
-      const code = e.code === 'INVALID_JSON' ? 'invalid-json' : e.code === 'IO_ERROR' ? 'io-error' : 'zarr-metadata-invalid';
+      const code =
+        e.code === 'INVALID_JSON' ? 'invalid-json'
+        : e.code === 'IO_ERROR' ? 'io-error'
+        : /refusing store key/.test(e.message) ? 'path-outside-store'
+        : 'zarr-metadata-invalid';
       findings.push(error(code, `${key}: ${e.message.replace(`${store.location}: `, '')}`, `/${key}`));
       return undefined;
     }
