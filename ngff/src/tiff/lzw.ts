@@ -89,7 +89,7 @@ export function decodeLzw(src: Uint8Array, out: Uint8Array): number {
       }
       out[pos + prevLength] = out[prevStart];
     } else {
-      throw new Error(`corrupt LZW data: code ${code} at byte ${ip} before it was defined`);
+      throw new Error(`code ${code} at byte ${ip} before it was defined`);
     }
 
     if (prevStart >= 0 && next < MAX_CODES) {

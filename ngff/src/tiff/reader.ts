@@ -82,12 +82,6 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
   if (!(values <= MAX_VALUES)) {
     throw new InvalidTiffError(`declares an image of shape [${shape.join(', ')}] (${values.toExponential(2)} values), too large to be real; the file is corrupt`, { path: source.path });
   }
-  if (plan.contiguous) {
-    const needed = plan.contiguous.offset + plan.pages.length * plan.contiguous.planeBytes;
-    if (needed > source.size) {
-      throw new InvalidTiffError(`its ImageJ header declares ${plan.pages.length} images, which need ${needed} bytes, but the file has ${source.size}; the file is truncated`, { path: source.path });
-    }
-  }
 
   const readers = new Map<number, PageReader>([[plan.contiguous ? 0 : key.index, keyReader]]);
   const readerFor = (position: number): PageReader => {

@@ -5,7 +5,8 @@
  * then plain grouping of pages of equal shape and type.
  */
 import * as path from 'node:path';
-import { type TiffHeader, type TiffPage, readChunkTable, tagBytes, tagNumbers } from './ifd.js';
+import { InvalidTiffError } from '../errors.js';
+import { type TiffHeader, type TiffPage, dtypeBytes, readChunkTable, tagBytes, tagNumbers } from './ifd.js';
 import { imagejInt, imagejNumber, lutColors, parseImageJDescription } from './imagej.js';
 import { type OmeImage, type OmeMetadata, isOmeXml, parseOmeXml } from './ome-xml.js';
 import type { FileSource } from './source.js';
@@ -52,7 +53,7 @@ export async function planSeries(source: FileSource, header: TiffHeader, pages: 
     } catch {
       ome = undefined; // unusable OME-XML: read the pages as a plain TIFF, as tifffile does
     }
-    const plans = ome ? omePlans(ome, pages, path.basename(source.path)) : undefined;
+    const plans = ome ? omePlans(ome, pages, source.path) : undefined;
     if (plans && plans.length > 0) return { plans, omeXml };
     return { plans: shapedOrGenericPlans(pages), omeXml };
   }
@@ -64,6 +65,9 @@ export async function planSeries(source: FileSource, header: TiffHeader, pages: 
 }
 
 const product = (xs: number[]): number => xs.reduce((a, b) => a * b, 1);
+
+/** More planes than any real single image has; metadata claiming so is refused before allocating. */
+const MAX_PLANES = 2 ** 24;
 
 /** Drop size-1 axes, as tifffile does for OME and ImageJ series. */
 function squeeze(axes: string[], shape: number[]): { axes: string[]; shape: number[] } {
@@ -81,11 +85,11 @@ function xySizes(page: TiffPage, unit?: string): Partial<Record<string, Physical
 
 // ---------------------------------------------------------------- OME-TIFF
 
-function omePlans(ome: OmeMetadata, pages: TiffPage[], fileName: string): SeriesPlan[] {
+function omePlans(ome: OmeMetadata, pages: TiffPage[], filePath: string): SeriesPlan[] {
   const plans: SeriesPlan[] = [];
   let nextIfd = 0; // Images without TiffData take the following IFDs
   for (const image of ome.images) {
-    const plan = omePlan(ome, image, pages, fileName, nextIfd);
+    const plan = omePlan(ome, image, pages, filePath, nextIfd);
     if (plan) {
       plans.push(plan);
       for (const p of plan.pages) nextIfd = Math.max(nextIfd, p + 1);
@@ -94,7 +98,8 @@ function omePlans(ome: OmeMetadata, pages: TiffPage[], fileName: string): Series
   return plans;
 }
 
-function omePlan(ome: OmeMetadata, image: OmeImage, pages: TiffPage[], fileName: string, nextIfd: number): SeriesPlan | undefined {
+function omePlan(ome: OmeMetadata, image: OmeImage, pages: TiffPage[], filePath: string, nextIfd: number): SeriesPlan | undefined {
+  const fileName = path.basename(filePath);
   const firstIfd = image.tiffData.length > 0 ? (image.tiffData[0].ifd ?? 0) : nextIfd;
   const probe = pages[firstIfd];
   if (!probe) return undefined;
@@ -103,6 +108,9 @@ function omePlan(ome: OmeMetadata, image: OmeImage, pages: TiffPage[], fileName:
   const sizes: Record<string, number> = { Z: image.sizes.Z, C: cPlanes, T: image.sizes.T };
   const order = image.dimensionOrder.slice(2); // fastest first
   const total = sizes.Z * sizes.C * sizes.T;
+  if (total > MAX_PLANES && total > pages.length) {
+    throw new InvalidTiffError(`its OME-XML declares ${total} planes (SizeZ × SizeC × SizeT) for image '${image.name ?? ''}', far more than the file holds; the metadata is corrupt`, { path: filePath });
+  }
   const planeOf = (z: number, c: number, t: number): number => {
     const at: Record<string, number> = { Z: z, C: c, T: t };
     return at[order[0]] + sizes[order[0]] * (at[order[1]] + sizes[order[1]] * at[order[2]]);
@@ -167,6 +175,9 @@ async function imagejPlan(source: FileSource, header: TiffHeader, pages: TiffPag
   if (pages.length < images) {
     contiguous = await contiguousData(source, header, keyPage);
     if (!contiguous) [images, channels, slices, frames] = [pages.length, 1, pages.length, 1];
+    else if (contiguous.offset + images * contiguous.planeBytes > source.size) {
+      throw new InvalidTiffError(`its ImageJ header declares ${images} images, which need ${contiguous.offset + images * contiguous.planeBytes} bytes, but the file has ${source.size}; the file is truncated or the header is wrong`, { path: source.path });
+    }
   }
   const map = Int32Array.from({ length: images }, (_, i) => i);
   const { axes, shape } = squeeze(['t', 'z', 'c'], [frames, slices, channels]);
@@ -211,7 +222,8 @@ async function contiguousData(source: FileSource, header: TiffHeader, page: Tiff
     if (table.offsets[i] !== end) return undefined;
     end += table.byteCounts[i];
   }
-  return { offset: table.offsets[0], planeBytes: end - table.offsets[0] };
+  const planeBytes = page.width * page.height * page.samplesPerPixel * dtypeBytes(page.dtype);
+  return end - table.offsets[0] === planeBytes ? { offset: table.offsets[0], planeBytes } : undefined;
 }
 
 // ------------------------------------------------- tifffile shaped, generic

@@ -66,6 +66,7 @@ function layoutOf(file: string, o: WriteTiffOptions): Layout {
   if (compression !== 'none' && compression !== 'deflate') throw invalid(`unsupported compression '${compression}' (use 'none' or 'deflate')`, file);
   const bytesPerSample = dtypeBytes(o.dtype);
   const pixelBytes = samples * bytesPerSample;
+  if (o.bigTiff === false && compression === 'none' && needsBigTiff(o)) throw invalid('the file could pass 4 GiB, which classic TIFF cannot address; allow BigTIFF', file);
   let tiled = false;
   let chunkRows: number;
   let chunkCols = o.width;
@@ -84,11 +85,8 @@ function layoutOf(file: string, o: WriteTiffOptions): Layout {
   }
   const across = Math.ceil(o.width / chunkCols);
   const down = Math.ceil(o.height / chunkRows);
-  // Decide BigTIFF up front: offsets are fixed-size. Deflate can grow data slightly.
-  const planeBytes = (tiled ? across * chunkCols * down * chunkRows : o.width * o.height) * pixelBytes;
-  const estimate = 16 + Buffer.byteLength(o.description ?? '') + o.planeCount * (planeBytes * 1.01 + 1024 + 32 * across * down);
   return {
-    bigTiff: o.bigTiff ?? estimate > CLASSIC_LIMIT,
+    bigTiff: o.bigTiff ?? needsBigTiff(o, across * chunkCols, down * chunkRows, across * down),
     samples,
     bytesPerSample,
     tiled,
@@ -99,6 +97,17 @@ function layoutOf(file: string, o: WriteTiffOptions): Layout {
     compression: compression === 'deflate' ? Compression.AdobeDeflate : Compression.None,
     level: o.deflateLevel ?? 6,
   };
+}
+
+/**
+ * Whether a file with these options could pass 4 GiB, so must be BigTIFF.
+ * Decided up front because offsets are fixed-size; Deflate can grow
+ * incompressible data slightly, hence the margin.
+ */
+export function needsBigTiff(o: WriteTiffOptions, paddedWidth = o.width, paddedHeight = o.height, chunks = o.height): boolean {
+  const planeBytes = paddedWidth * paddedHeight * (o.samplesPerPixel ?? 1) * dtypeBytes(o.dtype);
+  const estimate = 16 + Buffer.byteLength(o.description ?? '') + o.planeCount * (planeBytes * 1.01 + 1024 + 32 * chunks);
+  return estimate > CLASSIC_LIMIT;
 }
 
 /**
