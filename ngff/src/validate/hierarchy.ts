@@ -84,7 +84,7 @@ class Walker {
     return node;
   }
 
-  /** Validate the group at `path` in the given role; returns its NGFF namespace when it has one. */
+  /** Validate the group at `path` in the given role, then whatever its metadata points to. */
   async group(path: string, role: Role): Promise<void> {
     if (this.visited.has(path)) return;
     this.visited.add(path);
