@@ -147,6 +147,24 @@ describe.skipIf(skip)('reader features match tifffile', () => {
     });
   }
 
+  for (const name of ['lzw_pred_u16.tif', 'tiled_lzw_u16.tif', 'planar_tiled_lzw.tif']) {
+    it(`${name}: a grid of 40 × 40 blocks (cached strips and tiles) equals tifffile`, async () => {
+      const tiff = await openFile(name);
+      const [series] = tiff.series;
+      const all = fs.readFileSync(refs[name].series[0].data);
+      const [height, width] = series.shape.slice(-2);
+      for (let plane = 0; plane < series.planeCount; plane++) {
+        for (let y = 0; y < height; y += 40) {
+          for (let x = 0; x < width; x += 40) {
+            const [y1, x1] = [Math.min(height, y + 40), Math.min(width, x + 40)];
+            const block = await series.readWindow(plane, y, y1, x, x1);
+            expect(bytesOf(block).equals(cut(all, series, plane, y, y1, x, x1))).toBe(true);
+          }
+        }
+      }
+    });
+  }
+
   it('reports the codec, predictor and layout details tifffile saw', () => {
     expect(refs['lzw_pred_u16.tif']).toMatchObject({ compression: 5, predictor: 2 });
     expect(refs['deflate_pred_f32_be.tif']).toMatchObject({ compression: 8, predictor: 3, byteorder: '>' });

@@ -14,7 +14,7 @@ const FIRST_FREE = 258;
 const MAX_CODES = 4096;
 
 /** Strings shorter than this are copied byte by byte; longer ones with copyWithin. */
-const SHORT_COPY = 24;
+const SHORT_COPY = 16;
 
 /**
  * Decode `src` into `out`; returns the number of bytes written. Stops at
@@ -40,10 +40,18 @@ export function decodeLzw(src: Uint8Array, out: Uint8Array): number {
   let prevLength = 0;
 
   for (;;) {
-    while (bitCount < width) {
-      if (ip >= srcLength) return pos;
-      bitBuffer = (bitBuffer << 8) | src[ip++];
-      bitCount += 8;
+    if (bitCount < width) {
+      if (ip + 1 < srcLength) {
+        bitBuffer = (bitBuffer << 16) | (src[ip] << 8) | src[ip + 1];
+        ip += 2;
+        bitCount += 16;
+      } else {
+        while (bitCount < width) {
+          if (ip >= srcLength) return pos;
+          bitBuffer = (bitBuffer << 8) | src[ip++];
+          bitCount += 8;
+        }
+      }
     }
     bitCount -= width;
     const code = (bitBuffer >>> bitCount) & mask;

@@ -6,6 +6,7 @@
  */
 import { InvalidTiffError } from '../errors.js';
 import { compressionName, decompress, isSupportedCompression } from './decompress.js';
+import type { ChunkCache } from './chunk-cache.js';
 import { type ChunkTable, type TiffHeader, type TiffPage, dtypeBytes, readChunkTable } from './ifd.js';
 import { undoFloatingPoint, undoHorizontal } from './predictor.js';
 import type { FileSource } from './source.js';
@@ -29,6 +30,8 @@ export class PageReader {
     private readonly source: FileSource,
     private readonly header: TiffHeader,
     readonly page: TiffPage,
+    /** Decoded chunks shared by the pages of the file, if any. */
+    private readonly cache?: ChunkCache,
     /** A known strip table, for planes that have no IFD of their own. */
     table?: ChunkTable,
   ) {
@@ -76,7 +79,13 @@ export class PageReader {
     if (raw && !page.tiled && x0 === 0 && x1 === page.width) {
       await this.readRowsDirect(jobs, window);
     } else {
-      const spans = coalesce(jobs);
+      const toRead: ChunkJob[] = [];
+      for (const job of jobs) {
+        const cached = raw ? undefined : this.cache?.get(this.cacheKey(job));
+        if (cached) this.place(job, cached, job.chunkY, window);
+        else toRead.push(job);
+      }
+      const spans = coalesce(toRead);
       await runLimited(spans.map((span) => () => this.readSpan(span, window)), IN_FLIGHT);
     }
     // Raw data is copied in file byte order; swap once at the end.
@@ -85,6 +94,10 @@ export class PageReader {
 
   private get pixelBytes(): number {
     return this.chunkSamples * this.bytesPerSample;
+  }
+
+  private cacheKey(job: ChunkJob): string {
+    return `${this.page.index}:${job.index}`;
   }
 
   private describeChunk(index: number): string {
@@ -157,8 +170,13 @@ export class PageReader {
     const bytes = await this.source.read(span.start, span.end - span.start, this.describeChunk(first.index));
     for (const job of span.jobs) {
       const data = bytes.subarray(job.start - span.start, job.start - span.start + job.length);
-      if (page.compression === Compression.None) this.place(job, data, job.rowA, w);
-      else this.place(job, await this.decode(job, data), job.chunkY, w);
+      if (page.compression === Compression.None) {
+        this.place(job, data, job.rowA, w);
+      } else {
+        const decoded = await this.decode(job, data);
+        this.cache?.set(this.cacheKey(job), decoded);
+        this.place(job, decoded, job.chunkY, w);
+      }
     }
   }
 

@@ -14,21 +14,36 @@ const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function undoHorizontal(bytes: Uint8Array, bytesPerSample: number, rowSamples: number, rows: number, stride: number): void {
   switch (bytesPerSample) {
     case 1:
-      accumulate(bytes, rowSamples, rows, stride);
+      accumulate8(bytes, rowSamples, rows, stride);
       return;
     case 2:
-      accumulate(new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1), rowSamples, rows, stride);
+      accumulate16(new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1), rowSamples, rows, stride);
       return;
     case 4:
-      accumulate(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2), rowSamples, rows, stride);
+      accumulate32(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2), rowSamples, rows, stride);
       return;
     default:
       throw new Error(`horizontal predictor on ${8 * bytesPerSample}-bit samples is not supported`);
   }
 }
 
-// Unsigned typed arrays wrap on assignment, which is exactly the modular sum the predictor needs.
-function accumulate(a: Uint8Array | Uint16Array | Uint32Array, rowSamples: number, rows: number, stride: number): void {
+// Unsigned typed arrays wrap on assignment, which is exactly the modular sum
+// the predictor needs. One function per array type keeps each loop monomorphic.
+function accumulate8(a: Uint8Array, rowSamples: number, rows: number, stride: number): void {
+  for (let r = 0; r < rows; r++) {
+    const end = (r + 1) * rowSamples;
+    for (let i = r * rowSamples + stride; i < end; i++) a[i] += a[i - stride];
+  }
+}
+
+function accumulate16(a: Uint16Array, rowSamples: number, rows: number, stride: number): void {
+  for (let r = 0; r < rows; r++) {
+    const end = (r + 1) * rowSamples;
+    for (let i = r * rowSamples + stride; i < end; i++) a[i] += a[i - stride];
+  }
+}
+
+function accumulate32(a: Uint32Array, rowSamples: number, rows: number, stride: number): void {
   for (let r = 0; r < rows; r++) {
     const end = (r + 1) * rowSamples;
     for (let i = r * rowSamples + stride; i < end; i++) a[i] += a[i - stride];

@@ -4,11 +4,15 @@
  */
 import * as fs from 'node:fs';
 import { FairioError, InvalidTiffError, NotFoundError } from '../errors.js';
+import { ChunkCache } from './chunk-cache.js';
 import { type TiffHeader, type TiffPage, dtypeBytes, readHeader, readPages } from './ifd.js';
 import { PageReader } from './page-reader.js';
 import { type SeriesPlan, planSeries } from './series.js';
 import { FileSource } from './source.js';
 import type { TiffDataType, TiffFile, TiffSeries, TypedArray } from './types.js';
+
+/** Decoded strips/tiles kept per open file, so block-wise reads of strip TIFFs decode each strip once. */
+const CACHE_BYTES = 64 * 2 ** 20;
 
 /** Beyond this many values an image cannot be real; refuse before allocating anything. */
 const MAX_VALUES = 2 ** 48;
@@ -50,10 +54,11 @@ export async function openTiff(path: string): Promise<TiffFile> {
     const pages = await readPages(source, header);
     const { plans, omeXml, imagejMetadata } = await planSeries(source, header, pages);
     const series: TiffSeries[] = [];
+    const cache = new ChunkCache(CACHE_BYTES);
     let firstProblem: unknown;
     for (const plan of plans) {
       try {
-        series.push(makeSeries(source, header, pages, plan));
+        series.push(makeSeries(source, header, pages, plan, cache));
       } catch (error) {
         // A thumbnail in an unsupported codec should not hide the image beside it.
         firstProblem ??= error;
@@ -68,9 +73,9 @@ export async function openTiff(path: string): Promise<TiffFile> {
   }
 }
 
-function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], plan: SeriesPlan): TiffSeries {
+function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], plan: SeriesPlan, cache: ChunkCache): TiffSeries {
   const key = plan.keyPage;
-  const keyReader = new PageReader(source, header, key); // validates type and codec now, not at first read
+  const keyReader = new PageReader(source, header, key, cache); // validates type and codec now, not at first read
   const dtype = key.dtype!;
   const samples = key.samplesPerPixel;
   const planar = samples > 1 && key.planarConfig === 2;
@@ -91,7 +96,7 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
     if (plan.contiguous) {
       const { offset, planeBytes } = plan.contiguous;
       const page: TiffPage = { ...key, index, tiled: false, chunkHeight: key.height, chunkWidth: key.width };
-      reader = new PageReader(source, header, page, { offsets: Float64Array.of(offset + index * planeBytes), byteCounts: Float64Array.of(planeBytes) });
+      reader = new PageReader(source, header, page, undefined, { offsets: Float64Array.of(offset + index * planeBytes), byteCounts: Float64Array.of(planeBytes) });
     } else {
       if (index < 0) {
         throw new InvalidTiffError(`plane ${position} of series '${plan.name ?? ''}' is stored in another file (multi-file OME-TIFF), which fairio does not read`, { path: source.path });
@@ -100,7 +105,7 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
       if (page.width !== key.width || page.height !== key.height || page.dtype !== key.dtype || page.samplesPerPixel !== samples || page.planarConfig !== key.planarConfig) {
         throw new InvalidTiffError(`page ${index} (${page.width} × ${page.height} ${page.dtype ?? '?'}) does not match page ${key.index} (${key.width} × ${key.height} ${dtype}) of the same series`, { path: source.path });
       }
-      reader = new PageReader(source, header, page);
+      reader = new PageReader(source, header, page, cache);
     }
     readers.set(index, reader);
     return reader;
