@@ -20,3 +20,11 @@ export { openOmeZarr, openGroup, OmeZarrGroup, type GroupKind } from './open.js'
 export { OmeZarrImage, MAX_REGION_BYTES, bytesPerElement, type PyramidLevel, type RegionRequest, type Region, type AxisSelection } from './image.js';
 export { summarise, type OmeZarrSummary, type ImageSummary, type LevelSummary, type PlateSummary } from './summary.js';
 export { writeAtomically, type AtomicOptions } from './atomic.js';
+export { writeImage, arraySource, DEFAULT_COMPRESSOR, type ImageSource, type WriteImageOptions, type WrittenImage } from './write/write-image.js';
+export { imageAttributes, type ChannelDisplay, type WritableNgffVersion } from './write/ngff-attributes.js';
+export { convertTiff, tiffSource, ngffAxes, type ConvertOptions } from './convert.js';
+export { openTiff, writeTiff, type TiffFile, type TiffSeries } from './tiff/index.js';
+export type { Compressor, DataType, TypedArray } from './zarr/index.js';
+export { planBlocks, iterateBlocks, WorkerPool, type Block } from './blocks/index.js';
+export { validateAttributes, validateStore, formatReport, type ValidationReport, type Finding } from './validate/index.js';
+export { syntheticSample, sampleOmeXml, type SyntheticSample } from './sample.js';

@@ -53,12 +53,12 @@ function gaussian(rand: () => number): number {
 }
 
 export function syntheticSample(options: SampleOptions = {}): SyntheticSample {
-  const width = options.width ?? 256;
-  const height = options.height ?? 256;
+  const width = options.width ?? 512;
+  const height = options.height ?? 512;
   const depth = options.depth ?? 8;
   const rand = random(options.seed ?? 20261124);
   const nuclei: Nucleus[] = [];
-  for (let tries = 0; nuclei.length < (options.nuclei ?? 24) && tries < 10_000; tries++) {
+  for (let tries = 0; nuclei.length < (options.nuclei ?? Math.round((width * height) / 2700)) && tries < 10_000; tries++) {
     const r = 9 + rand() * 7;
     const n: Nucleus = {
       x: r + rand() * (width - 2 * r),

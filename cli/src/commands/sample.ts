@@ -15,7 +15,7 @@ export function registerSample(program: Command): void {
     .command('sample')
     .description('write the bundled synthetic sample: a 2-channel z-stack of nuclei-like blobs with noise, as OME-TIFF')
     .argument('<output>', 'OME-TIFF file to create (e.g. sample.ome.tiff)')
-    .option('--size <pixels>', 'width and height', '256')
+    .option('--size <pixels>', 'width and height', '512')
     .option('--depth <slices>', 'z-slices', '8')
     .option('--seed <n>', 'random seed (same seed, same bytes)', '20261124')
     .option('--overwrite', 'replace OUTPUT if it exists')

@@ -1,6 +1,7 @@
 /**
  * The shape of a multiscale pyramid: each level halves y and x (the last two
- * axes) until the image fits in one chunk, as viewers expect, or for as many
+ * axes) until the image fits in one chunk and one 256-pixel overview tile, as
+ * viewers expect, or for as many
  * levels as asked.
  */
 import { downsampledShape } from './downsample.js';
@@ -11,11 +12,14 @@ export interface LevelPlan {
   factor: number[];
 }
 
-/** Levels until y and x both fit in one chunk (at most 12), or exactly `levels`. */
+/** Viewers fetch tiles of about this size; the smallest level should fit in one. */
+const OVERVIEW_SIZE = 256;
+
+/** Levels until y and x both fit in one chunk and in a 256-pixel overview tile (at most 12), or exactly `levels`. */
 export function planPyramid(shape: number[], chunks: number[], levels?: number): LevelPlan[] {
   const n = shape.length;
   const plan: LevelPlan[] = [{ shape, factor: shape.map(() => 1) }];
-  const fits = (s: number[]) => s[n - 1] <= chunks[n - 1] && s[n - 2] <= chunks[n - 2];
+  const fits = (s: number[]) => [n - 1, n - 2].every((i) => s[i] <= Math.min(chunks[i], OVERVIEW_SIZE));
   while (levels !== undefined ? plan.length < levels : !fits(plan[plan.length - 1].shape) && plan.length < 12) {
     const previous = plan[plan.length - 1];
     if (previous.shape[n - 1] === 1 && previous.shape[n - 2] === 1) break;
