@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `fairio` command: one subcommand per node. Commands hold no logic of
  * their own; they parse options, call the packages, and report. Exit codes:
@@ -49,4 +48,3 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);

@@ -9,31 +9,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { files, KNOWN_EXCEPTIONS } from '../../../tests/helpers/ngff-suites.js';
 import { hasSharedData, missing, shared } from '../../../tests/helpers/reference.js';
 import { parseJsonWithComments, validateAttributes, validateStore, type ValidationReport } from './index.js';
 
 type Version = '0.4' | '0.5' | '0.6';
 
-/** Store fixtures written before 0.6rc0's schema changed transformation endpoints to objects. */
-const STALE_ENDPOINTS =
-  'the fixture writes transformation "input"/"output" as plain strings ("path/to/0", "intrinsic"); the 0.6rc0 schema ' +
-  '(and the same documents in tests/attributes) require {"path": …} / {"name": …} objects, so upstream\'s own ' +
-  'jsonschema runner rejects it too; tests/attributes/spec/invalid/image/invalid_multiscale_transform_input_output.json ' +
-  'is the same document with string endpoints and must be invalid, so no validator can satisfy both suites';
 
-/** Case name (relative to 0.6rc0/tests, without extension) → why it cannot get the expected verdict. */
-export const KNOWN_EXCEPTIONS: Record<string, string> = {
-  'zarr/spec/valid/image/custom_type_axes': STALE_ENDPOINTS,
-  'zarr/spec/valid/image/invalid_axis_units': STALE_ENDPOINTS,
-  'zarr/spec/valid/image/mismatch_axes_units': STALE_ENDPOINTS,
-  'zarr/spec/valid/image/missing_name': STALE_ENDPOINTS,
-  'zarr/spec/valid/image/untyped_axes': STALE_ENDPOINTS,
-  'zarr/strict/valid/image/image': STALE_ENDPOINTS,
-  'zarr/strict/valid/image/image_metadata': STALE_ENDPOINTS,
-  'zarr/strict/valid/image/image_omero': STALE_ENDPOINTS,
-  'zarr/strict/valid/image/multiscales_example': STALE_ENDPOINTS,
-  'zarr/strict/valid/image/multiscales_transformations': STALE_ENDPOINTS,
-};
 
 /** Invalid fixtures that are not even JSON upstream: they pass, but on `invalid-json`, not on what they meant to test. */
 const BROKEN_JSON_FIXTURES = ['zarr/spec/invalid/label/colors_rgba_length', 'zarr/spec/invalid/plate/zero_field_count'];
@@ -61,16 +43,6 @@ afterAll(() => {
   console.log(`OME-NGFF conformance (passed/cases):\n${lines.join('\n')}`);
 });
 
-function files(dir: string, accept: (name: string, isDir: boolean) => 'take' | 'descend' | 'skip'): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => {
-      const full = path.join(dir, e.name);
-      const what = accept(e.name, e.isDirectory());
-      return what === 'take' ? [full] : what === 'descend' ? files(full, accept) : [];
-    })
-    .sort();
-}
 
 interface Outcome {
   name: string;
