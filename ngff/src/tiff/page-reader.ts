@@ -54,6 +54,11 @@ export class PageReader {
     return new InvalidTiffError(`page ${this.page.index} ${problem}`, { path: this.source.path });
   }
 
+  /** Load and check the strip/tile table, so a corrupt page fails before a caller allocates for it. */
+  async prepare(): Promise<void> {
+    await this.chunkTable();
+  }
+
   private chunkTable(): Promise<ChunkTable> {
     this.table ??= readChunkTable(this.source, this.header, this.page).then((table) => {
       const needed = this.across * this.down * (this.page.planarConfig === 2 ? this.page.samplesPerPixel : 1);

@@ -111,6 +111,11 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
     return reader;
   };
 
+  /** Failures are FairioErrors; anything else (a codec bug, say) is reported as this file's problem. */
+  const rethrow = (error: unknown, plane: number): never => {
+    if (error instanceof FairioError) throw error;
+    throw new InvalidTiffError(`plane ${plane} cannot be read: ${(error as Error).message}`, { path: source.path, cause: error });
+  };
   const valuesPerPixel = interleaved ? samples : 1;
   const bytesPerValue = dtypeBytes(dtype);
   return {
@@ -131,6 +136,9 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
       if (!ok(plane, 0, planeCount - 1) || !ok(y0, 0, key.height - 1) || !ok(y1, y0 + 1, key.height) || !ok(x0, 0, key.width - 1) || !ok(x1, x0 + 1, key.width)) {
         throw new FairioError('INVALID_ARGUMENT', `readWindow(${plane}, ${y0}, ${y1}, ${x0}, ${x1}) is outside ${planeCount} planes of ${key.height} × ${key.width} pixels`, { path: source.path });
       }
+      const position = planar ? Math.floor(plane / samples) : plane;
+      const reader = readerFor(position);
+      await reader.prepare().catch((error: unknown) => rethrow(error, plane));
       const length = (y1 - y0) * (x1 - x0) * valuesPerPixel;
       let out: TypedArray;
       try {
@@ -139,8 +147,7 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
         throw new FairioError('INVALID_ARGUMENT', `a window of ${length} values is too large to hold in memory; read it in smaller blocks`, { path: source.path, cause: error });
       }
       const bytes = new Uint8Array(out.buffer, out.byteOffset, length * bytesPerValue);
-      const position = planar ? Math.floor(plane / samples) : plane;
-      await readerFor(position).readWindow(planar ? plane % samples : 0, y0, y1, x0, x1, bytes);
+      await reader.readWindow(planar ? plane % samples : 0, y0, y1, x0, x1, bytes).catch((error: unknown) => rethrow(error, plane));
       return out;
     },
   };

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidTiffError } from '../errors.js';
+import { FairioError, InvalidTiffError } from '../errors.js';
 import { hasSharedData, missing, shared } from '../../../tests/helpers/reference.js';
 import { openTiff, writeTiff } from './index.js';
 import type { TiffFile, WriteTiffOptions } from './index.js';
@@ -195,6 +195,34 @@ describe('corrupt and unsupported TIFFs give InvalidTiffError naming the file an
     const file = await validTiff();
     for (const page of [0, 1]) patchTag(file, Tag.BitsPerSample, 12, page);
     await expectInvalid(file, /page 0 has 12-bit samples of SampleFormat 1/);
+  });
+});
+
+describe('random corruption', () => {
+  it('mutated files either read or fail with a FairioError, never anything else', async () => {
+    let seed = 20240611;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const originals = [
+      fs.readFileSync(await validTiff({ planeCount: 3, tile: [16, 16], width: 40, height: 20, compression: 'deflate' })),
+      fs.readFileSync(await validTiff({ planeCount: 2, bigTiff: true, description: 'ImageJ=1.54f\nimages=2\nslices=2\n' })),
+    ];
+    const file = path.join(tmp, 'mutated.tif');
+    const outcomes = { read: 0, refused: 0 };
+    for (let i = 0; i < 300; i++) {
+      const buf = Buffer.from(originals[i % originals.length]);
+      for (let k = 1 + rand(6); k > 0; k--) buf[rand(buf.length)] = rand(256);
+      fs.writeFileSync(file, buf);
+      const error = await openAndReadAll(file).then(() => undefined, (e: unknown) => e);
+      if (error === undefined) outcomes.read++;
+      else {
+        expect(error).toBeInstanceOf(FairioError);
+        outcomes.refused++;
+      }
+    }
+    expect(outcomes.read + outcomes.refused).toBe(300);
   });
 });
 

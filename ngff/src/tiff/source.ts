@@ -25,6 +25,7 @@ export class FileSource {
    * `what` names the data for the error raised when the file is too short.
    */
   async read(offset: number, length: number, what: string): Promise<Uint8Array> {
+    this.checkRange(offset, length, what); // before allocating: lengths come from the file
     const out = new Uint8Array(length);
     await this.readInto(out, offset, what);
     return out;
