@@ -11,7 +11,8 @@ export interface Progress {
   stop(): void;
 }
 
-const SHOW_AFTER_MS = 1000;
+/** Work shorter than this shows no bar; FAIRIO_PROGRESS_AFTER_MS changes it (tests use 0). */
+const SHOW_AFTER_MS = Number(process.env.FAIRIO_PROGRESS_AFTER_MS ?? 1000);
 
 export function createProgress(label: string, options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = options.stream ?? process.stderr;
