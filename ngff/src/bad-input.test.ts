@@ -22,6 +22,7 @@ function copyOf(sample: string): string {
   return dest;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary JSON
 function editJson(file: string, edit: (doc: Record<string, any>) => void): void {
   const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
   edit(doc);
