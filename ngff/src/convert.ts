@@ -2,7 +2,7 @@
  * TIFF / BigTIFF / OME-TIFF → OME-Zarr, streaming: the OME-Zarr writer asks
  * for one chunk-aligned block at a time and this source reads only the TIFF
  * strips or tiles under it, so peak memory is a few blocks (plus one band of
- * full-width strips for strip-organised files), never the image.
+ * full-width strips per plane of the current block), never the image.
  * TIFF axes (any storage order, e.g. ImageJ's TZCYX) are mapped to the NGFF
  * order t, c, z, y, x; OME-XML or ImageJ physical sizes become the scale,
  * channel names and colours become `omero` channels.
@@ -53,19 +53,41 @@ export function tiffSource(series: TiffSeries): ImageSource {
     stride *= series.shape[planeAxes[k]];
   }
   const Array = DATA_TYPES[series.dtype].array;
-  // Strip-organised files decode whole rows: keep the last full-width band per plane.
-  const fullWidthStrips = series.tileShape[1] >= series.shape[series.shape.length - 1];
+
+  /** The (plane, sample) of every (t, c, z) position of a box, in C order of the NGFF axes. */
+  function* planesOf(start: number[], stop: number[]): Generator<{ plane: number; sample: number }> {
+    const pos = start.slice(0, n - 2);
+    if (pos.some((p, k) => p >= stop[k])) return;
+    for (;;) {
+      let plane = 0;
+      let sample = 0;
+      pos.forEach((index, k) => {
+        if (order[k] === sampleAxis) sample = index;
+        else plane += index * planeStride.get(order[k])!;
+      });
+      yield { plane, sample };
+      let d = n - 3;
+      for (; d >= 0; d--) {
+        if (++pos[d] < stop[d]) break;
+        pos[d] = start[d];
+      }
+      if (d < 0) return;
+    }
+  }
+
+  // Strip-organised files decode whole rows: blocks side by side share one full-width band per plane.
+  const width = series.shape[series.shape.length - 1];
+  const fullWidthStrips = series.tileShape[1] >= width;
   const bands = new Map<number, { y0: number; y1: number; data: Promise<TypedArray> }>();
+  const spp = series.samplesPerPixel;
 
   const readWindow = (plane: number, y0: number, y1: number, x0: number, x1: number): Promise<TypedArray> => {
-    const width = series.shape[series.shape.length - 1];
     if (!fullWidthStrips || (x0 === 0 && x1 === width)) return series.readWindow(plane, y0, y1, x0, x1);
     let band = bands.get(plane);
     if (!band || band.y0 !== y0 || band.y1 !== y1) {
       band = { y0, y1, data: series.readWindow(plane, y0, y1, 0, width) };
       bands.set(plane, band);
     }
-    const spp = series.samplesPerPixel;
     return band.data.then((full) => {
       const out = new Array((y1 - y0) * (x1 - x0) * spp);
       for (let y = 0; y < y1 - y0; y++) out.set(full.subarray((y * width + x0) * spp, (y * width + x1) * spp) as never, y * (x1 - x0) * spp);
@@ -77,42 +99,21 @@ export function tiffSource(series: TiffSeries): ImageSource {
     shape,
     dtype: series.dtype,
     async read(start, stop) {
-      const box = stop.map((s, i) => s - start[i]);
-      const h = box[n - 2];
-      const w = box[n - 1];
-      const out = new Array(box.reduce((a, b) => a * b, 1));
-      const y0 = start[n - 2];
-      const x0 = start[n - 1];
-      // Visit every (t, c, z) of the box; each is one plane window (or one sample of one).
-      const outer = box.slice(0, n - 2);
-      const pos = outer.map(() => 0);
+      const [y0, x0] = start.slice(n - 2);
+      const [y1, x1] = stop.slice(n - 2);
+      const area = (y1 - y0) * (x1 - x0);
+      const out = new Array(stop.reduce((size, s, i) => size * (s - start[i]), 1));
+      const planes = [...planesOf(start, stop)];
+      // Blocks come in C order: a band of another row or of a plane this block does not touch is done with.
+      const touched = new Set(planes.map((p) => p.plane));
+      for (const [plane, band] of bands) if (band.y0 !== y0 || !touched.has(plane)) bands.delete(plane);
       let offset = 0;
-      for (let more = outer.every((s) => s > 0); more; ) {
-        let plane = 0;
-        let sample = 0;
-        for (let k = 0; k < n - 2; k++) {
-          const tiffAxis = order[k];
-          const index = start[k] + pos[k];
-          if (tiffAxis === sampleAxis) sample = index;
-          else plane += index * planeStride.get(tiffAxis)!;
-        }
-        const window = await readWindow(plane, y0, y0 + h, x0, x0 + w);
-        if (series.samplesPerPixel === 1) {
-          out.set(window as never, offset);
-        } else {
-          const spp = series.samplesPerPixel;
-          for (let i = 0; i < h * w; i++) out[offset + i] = window[i * spp + sample];
-        }
-        offset += h * w;
-        let d = outer.length - 1;
-        for (; d >= 0; d--) {
-          if (++pos[d] < outer[d]) break;
-          pos[d] = 0;
-        }
-        more = d >= 0;
+      for (const { plane, sample } of planes) {
+        const window = await readWindow(plane, y0, y1, x0, x1);
+        if (spp === 1) out.set(window as never, offset);
+        else for (let i = 0; i < area; i++) out[offset + i] = window[i * spp + sample];
+        offset += area;
       }
-      // Bands above this block's rows will not be asked for again.
-      for (const [plane, band] of bands) if (band.y1 <= y0) bands.delete(plane);
       return out;
     },
   };
