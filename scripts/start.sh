@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 FAIRIO_SETUP_PYTHON=0 bash scripts/setup.sh
 out=out/sample
 mkdir -p "$out"
-fairio() { node cli/dist/main.js "$@"; }
+fairio() { node cli/dist/bin.js "$@"; }
 fairio sample "$out/sample.ome.tiff" --overwrite
 fairio convert "$out/sample.ome.tiff" "$out/sample.ome.zarr" --overwrite
 fairio validate "$out/sample.ome.zarr"

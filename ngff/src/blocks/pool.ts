@@ -76,6 +76,15 @@ function typescriptWorker(module: URL, name: string): Worker {
   return new Worker(code, { eval: true, name });
 }
 
+/**
+ * Workers inherit the parent's Node options, but some only make sense for a
+ * main script (e.g. `--input-type` when fairio runs under `node -e`) and
+ * stop a worker from starting.
+ */
+function workerExecArgv(): string[] {
+  return process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+}
+
 export class WorkerPool<In, Out> {
   readonly size: number;
   readonly #module: URL;
@@ -165,7 +174,7 @@ export class WorkerPool<In, Out> {
   #spawn(): Slot {
     const worker = /\.[cm]?ts$/.test(this.#module.pathname)
       ? typescriptWorker(this.#module, this.#name)
-      : new Worker(this.#module, { name: this.#name });
+      : new Worker(this.#module, { name: this.#name, execArgv: workerExecArgv() });
     const slot: Slot = { worker, ready: false };
     worker.unref();
     worker.on('message', (message: ResultMessage<unknown> | ReadyMessage) => {
