@@ -14,6 +14,9 @@ fi
 
 log "building TypeScript"
 npx tsc -b
+# The `fairio` executable, reachable as `npx fairio` (npm links workspace bins only when they exist at install).
+chmod +x cli/dist/bin.js
+ln -sf ../../cli/dist/bin.js node_modules/.bin/fairio
 
 if [ "${FAIRIO_SETUP_PYTHON:-1}" = "1" ]; then
   stamp=.venv/.requirements-dev.txt
