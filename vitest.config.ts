@@ -6,7 +6,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   // Tests run on the TypeScript sources of the workspace packages, not their builds.
   resolve: {
-    alias: { '@fairio/ngff': fileURLToPath(new URL('./ngff/src/index.ts', import.meta.url)) },
+    alias: {
+      '@fairio/ngff': fileURLToPath(new URL('./ngff/src/index.ts', import.meta.url)),
+      '@fairio/provenance': fileURLToPath(new URL('./provenance/src/index.ts', import.meta.url)),
+      '@fairio/model-runner': fileURLToPath(new URL('./model-runner/src/index.ts', import.meta.url)),
+    },
   },
   test: {
     include: ['*/src/**/*.test.ts', 'tests/**/*.test.ts'],

@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { isFairioError } from '@fairio/ngff';
+import { nodes } from '@fairio/model-runner';
+import { registerNode } from './node-command.js';
 import { registerConvert } from './commands/convert.js';
 import { registerInfo } from './commands/info.js';
 import { registerSample } from './commands/sample.js';
@@ -23,7 +25,10 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerValidate(program);
   registerSample(program);
-  for (const command of program.commands) command.exitOverride();
+  for (const node of nodes) registerNode(program, node);
+  // Errors surface as exceptions (handled in `main`), not process exits, at every level of subcommands.
+  const override = (command: Command): void => command.commands.forEach((c) => override(c.exitOverride()));
+  override(program);
   return program;
 }
 

@@ -1,0 +1,101 @@
+/**
+ * A CLI command derived from a node description: positional arguments and
+ * `--options` for its inputs and outputs, one option per parameter (with its
+ * help, default and range), progress, `--json`. The action runs the node
+ * through `runNode`, so the CLI adds no logic of its own.
+ */
+import { Command, Option } from 'commander';
+import { runNode, type AnalysisNode, type DataSpec, type ParameterSpec, type RunRecord } from '@fairio/model-runner';
+import { createProgress } from './progress.js';
+import { emit } from './output.js';
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-');
+const camel = (name: string) => kebab(name).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function parameterOption(spec: ParameterSpec): Option {
+  const flag = `--${kebab(spec.name)}`;
+  if (spec.type === 'boolean') {
+    return new Option(spec.default ? `--no-${kebab(spec.name)}` : flag, spec.help);
+  }
+  const range = 'min' in spec && (spec.min !== undefined || spec.max !== undefined) ? ` (${spec.min ?? '−∞'}…${spec.max ?? '∞'})` : '';
+  const option = new Option(`${flag} <${spec.type === 'choice' ? 'choice' : spec.type}>`, `${spec.help}${range}`);
+  if (spec.type === 'choice') option.choices(spec.options.map((o) => o.value));
+  if (spec.default !== undefined) option.default(spec.default);
+  return option;
+}
+
+function dataOption(spec: DataSpec): Option {
+  const flags = `${spec.short ? `-${spec.short}, ` : ''}--${kebab(spec.name)} <path${spec.multiple ? 's...' : ''}>`;
+  const option = new Option(flags, `${spec.help} [${spec.formats.join(', ')}]`);
+  if (!spec.optional) option.makeOptionMandatory();
+  return option;
+}
+
+/** The command group for a node's command words (e.g. `classify` for `classify train`). */
+function parentFor(program: Command, words: string[]): Command {
+  let parent = program;
+  for (const word of words.slice(0, -1)) {
+    parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(`${word} commands`);
+  }
+  return parent;
+}
+
+export interface NodeCommandOptions {
+  /** Write the run's provenance crate (called for failed runs too). */
+  onRecord?: (record: RunRecord, options: Record<string, unknown>) => Promise<void>;
+  /** Extra options the caller handles in `onRecord` (e.g. crate placement). */
+  extraOptions?: Option[];
+}
+
+export function registerNode(program: Command, node: AnalysisNode, options: NodeCommandOptions = {}): Command {
+  const d = node.description;
+  const command = parentFor(program, d.command)
+    .command(d.command[d.command.length - 1])
+    .summary(d.summary)
+    .description(`${d.summary}\n\n${d.help}`);
+  const data = [...d.inputs.map((s) => ({ s, kind: 'input' as const })), ...d.outputs.map((s) => ({ s, kind: 'output' as const }))];
+  const positional = data.filter(({ s }) => s.positional);
+  for (const { s } of positional) command.argument(`${s.optional ? '[' : '<'}${s.name}${s.multiple ? '...' : ''}${s.optional ? ']' : '>'}`, `${s.help} [${s.formats.join(', ')}]`);
+  for (const { s } of data.filter(({ s }) => !s.positional)) command.addOption(dataOption(s));
+  for (const p of d.parameters) command.addOption(parameterOption(p));
+  for (const o of options.extraOptions ?? []) command.addOption(o);
+  command
+    .option('--overwrite', 'replace outputs that exist')
+    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--json', 'print a JSON document: outputs, summary and the run record')
+    .option('-q, --quiet', 'no progress bar');
+
+  command.action(async (...args: unknown[]) => {
+    const opts = args[positional.length] as Record<string, unknown>;
+    const valueOf = (s: DataSpec) => {
+      const i = positional.findIndex((p) => p.s === s);
+      return (i >= 0 ? args[i] : opts[camel(s.name)]) as string | string[] | undefined;
+    };
+    const progress = createProgress(d.name, { quiet: Boolean(opts.quiet) });
+    try {
+      const { result, record } = await runNode(
+        node,
+        {
+          inputs: Object.fromEntries(d.inputs.map((s) => [s.name, valueOf(s)])),
+          outputs: Object.fromEntries(d.outputs.flatMap((s) => (valueOf(s) === undefined ? [] : [[s.name, valueOf(s) as string]]))),
+          parameters: Object.fromEntries(d.parameters.map((p) => [p.name, opts[camel(p.name)]])),
+          overwrite: Boolean(opts.overwrite),
+          workers: opts.workers === undefined ? undefined : Number(opts.workers),
+          onProgress: (done, total) => progress.update(done, total),
+        },
+        { onRecord: options.onRecord && ((r) => options.onRecord!(r, opts)) },
+      );
+      progress.stop();
+      emit({ outputs: result.outputs, summary: result.summary, record }, { json: Boolean(opts.json) }, (r) =>
+        [
+          `${d.name}: done in ${((Date.parse(record.endTime) - Date.parse(record.startTime)) / 1000).toFixed(1)} s`,
+          ...Object.entries(r.outputs).map(([name, path]) => `  ${name}: ${Array.isArray(path) ? path.join(', ') : path}`),
+          ...Object.entries(r.summary ?? {}).map(([k, v]) => `  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`),
+        ].join('\n'),
+      );
+    } finally {
+      progress.stop();
+    }
+  });
+  return command;
+}

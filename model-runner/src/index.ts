@@ -1,0 +1,17 @@
+/**
+ * @fairio/model-runner: fairio's analysis nodes behind one interface.
+ *
+ * ```ts
+ * import { nodes, runNode } from '@fairio/model-runner';
+ * const threshold = nodes.find((n) => n.description.id === 'threshold')!;
+ * const { record } = await runNode(threshold, {
+ *   inputs: { image: 'cells.ome.zarr' }, parameters: { method: 'otsu' }, outputs: { mask: 'mask.ome.zarr' },
+ * });
+ * ```
+ *
+ * @module
+ */
+export * from './node.js';
+export { checkParameter, checkParameters } from './parameters.js';
+export { runNode, FAIRIO, type RunRecord, type RunRequest, type RunOptions } from './run.js';
+export { nodes } from './registry.js';

@@ -1,0 +1,58 @@
+/**
+ * Parameter values arrive as strings (CLI, Galaxy) or JSON (workflows); this
+ * module turns them into checked, typed values with defaults filled in, and
+ * says exactly which parameter is wrong and why.
+ */
+import { FairioError } from '@fairio/ngff';
+import type { NodeDescription, ParameterSpec, ParameterValue } from './node.js';
+
+function invalid(node: NodeDescription, spec: ParameterSpec, problem: string): FairioError {
+  return new FairioError('INVALID_ARGUMENT', `${node.id}: parameter "${spec.name}" ${problem}`);
+}
+
+/** One value, from a string or a JSON value. */
+export function checkParameter(node: NodeDescription, spec: ParameterSpec, raw: unknown): ParameterValue | undefined {
+  if (raw === undefined || raw === null || raw === '') {
+    if (spec.default !== undefined) return spec.default;
+    if (spec.optional) return undefined;
+    throw invalid(node, spec, 'is required');
+  }
+  switch (spec.type) {
+    case 'integer':
+    case 'float': {
+      const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(value)) throw invalid(node, spec, `must be a number, not ${JSON.stringify(raw)}`);
+      if (spec.type === 'integer' && !Number.isInteger(value)) throw invalid(node, spec, `must be a whole number, not ${value}`);
+      if (spec.min !== undefined && value < spec.min) throw invalid(node, spec, `must be at least ${spec.min}, not ${value}`);
+      if (spec.max !== undefined && value > spec.max) throw invalid(node, spec, `must be at most ${spec.max}, not ${value}`);
+      return value;
+    }
+    case 'boolean':
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+      if (raw === 'false' || raw === '0' || raw === 'no') return false;
+      throw invalid(node, spec, `must be true or false, not ${JSON.stringify(raw)}`);
+    case 'text': {
+      if (typeof raw !== 'string') throw invalid(node, spec, `must be text, not ${JSON.stringify(raw)}`);
+      if (spec.pattern && !new RegExp(`^(?:${spec.pattern})$`).test(raw)) throw invalid(node, spec, `"${raw}" does not match ${spec.pattern}`);
+      return raw;
+    }
+    case 'choice': {
+      const value = String(raw);
+      if (!spec.options.some((o) => o.value === value)) {
+        throw invalid(node, spec, `must be one of ${spec.options.map((o) => o.value).join(', ')}, not "${value}"`);
+      }
+      return value;
+    }
+  }
+}
+
+/** All parameters of a node; unknown names are refused (a typo must not pass silently). */
+export function checkParameters(node: NodeDescription, raw: Record<string, unknown>): Record<string, ParameterValue | undefined> {
+  const known = new Set(node.parameters.map((p) => p.name));
+  const unknown = Object.keys(raw).filter((k) => !known.has(k));
+  if (unknown.length) {
+    throw new FairioError('INVALID_ARGUMENT', `${node.id}: unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ') || 'none'})`);
+  }
+  return Object.fromEntries(node.parameters.map((spec) => [spec.name, checkParameter(node, spec, raw[spec.name])]));
+}

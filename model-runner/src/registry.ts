@@ -1,0 +1,4 @@
+/** Every analysis node fairio offers; the CLI, Galaxy tools and workflows are generated from this list. */
+import type { AnalysisNode } from './node.js';
+
+export const nodes: AnalysisNode[] = [];
