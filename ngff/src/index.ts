@@ -28,3 +28,5 @@ export type { Compressor, DataType, TypedArray } from './zarr/index.js';
 export { planBlocks, iterateBlocks, WorkerPool, type Block } from './blocks/index.js';
 export { validateAttributes, validateStore, formatReport, type ValidationReport, type Finding } from './validate/index.js';
 export { syntheticSample, sampleOmeXml, type SyntheticSample } from './sample.js';
+export { readBox, pixelArrayFor, type PixelData } from './read-box.js';
+export { boundedMap } from './blocks/index.js';
