@@ -111,3 +111,37 @@ with tifffile.TiffFile(sys.argv[1]) as t:
     expect(image.omero?.channels.map((c) => c.color)).toEqual(['0000FF', '00FF00']);
   });
 });
+
+describe.skipIf(skip)('conversion options', () => {
+  it('--dtype clamps like numpy.clip, and pixel sizes, units and channel names can be overridden', async () => {
+    const input = shared('samples', 'tiff', 'input3_uint16.tiff');
+    const output = path.join(work, 'options.ome.zarr');
+    await convertTiff(input, output, { dtype: 'uint8', pixelSize: { y: 0.5, x: 0.25 }, unit: 'micrometer', channels: [{ label: 'red', color: 'FF0000' }], name: 'renamed', workers: 0 });
+    const ref = await pythonJson<{ equal: boolean; dtype: string }>(
+      `
+import json, sys, numpy as np, tifffile, zarr
+a = tifffile.imread(sys.argv[1])           # (y, x, c)
+expected = np.clip(np.transpose(a, (2, 0, 1)), 0, 255).astype(np.uint8)
+out = zarr.open_array(sys.argv[2] + '/0', mode='r')[...]
+print(json.dumps({'equal': bool(np.array_equal(expected, out)), 'dtype': str(out.dtype)}))
+`,
+      [input, output],
+    );
+    expect(ref).toEqual({ equal: true, dtype: 'uint8' });
+    const image = await (await openOmeZarr(output)).image();
+    expect(image.name).toBe('renamed');
+    expect(image.levels[0].scale).toEqual([1, 0.5, 0.25]);
+    expect(image.axes.map((a) => a.unit)).toEqual([undefined, 'micrometer', 'micrometer']);
+    // The first channel as given; the others keep fairio's default names and colours.
+    expect(image.omero!.channels.map((c) => [c.label, c.color])).toEqual([
+      ['red', 'FF0000'],
+      ['Channel 1', 'FF00FF'],
+      ['Channel 2', 'FFFF00'],
+    ]);
+  });
+
+  it('refuses a pixel size for an axis the image does not have', async () => {
+    await expect(convertTiff(shared('samples', 'tiff', 'sample.tiff'), path.join(work, 'nope.ome.zarr'), { pixelSize: { z: 2 } })).rejects.toThrow(/has no z axis/);
+    expect(fs.existsSync(path.join(work, 'nope.ome.zarr'))).toBe(false);
+  });
+});

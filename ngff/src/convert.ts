@@ -11,14 +11,21 @@ import { FairioError } from './errors.js';
 import type { Axis } from './metadata/types.js';
 import { openTiff, type TiffSeries } from './tiff/index.js';
 import { DATA_TYPES, type TypedArray } from './zarr/index.js';
+import type { ChannelDisplay } from './write/ngff-attributes.js';
 import { writeImage, type ImageSource, type WriteImageOptions, type WrittenImage } from './write/write-image.js';
 
 const NGFF_ORDER = ['t', 'c', 'z', 'y', 'x'];
 const AXIS_TYPE: Record<string, Axis['type']> = { t: 'time', c: 'channel', z: 'space', y: 'space', x: 'space' };
 
-export interface ConvertOptions extends Omit<WriteImageOptions, 'axes' | 'scale' | 'channels' | 'name'> {
+export interface ConvertOptions extends Omit<WriteImageOptions, 'axes' | 'scale' | 'channels'> {
   /** Which series of a multi-series file (default 0). */
   series?: number;
+  /** Physical pixel size per axis name, replacing what the file says (e.g. { z: 2, y: 0.65, x: 0.65 }). */
+  pixelSize?: Partial<Record<string, number>>;
+  /** Unit of the spatial axes given in `pixelSize` (NGFF/UDUNITS name, e.g. 'micrometer'). */
+  unit?: string;
+  /** Channel names and colours, replacing what the file says (entries may be partial). */
+  channels?: ChannelDisplay[];
 }
 
 /** NGFF axes (in NGFF order) for a TIFF series, with units from its physical sizes. */
@@ -119,6 +126,20 @@ export function tiffSource(series: TiffSeries): ImageSource {
   };
 }
 
+/** The user's pixel sizes and unit override the file's, axis by axis. */
+function applyPixelSize(axes: Axis[], scale: number[], options: ConvertOptions, input: string): { axes: Axis[]; scale: number[] } {
+  const given = options.pixelSize ?? {};
+  for (const [name, value] of Object.entries(given)) {
+    const axis = axes.find((a) => a.name === name);
+    if (!axis || axis.type === 'channel') throw new FairioError('INVALID_ARGUMENT', `has no ${name} axis to give a pixel size to (axes: ${axes.map((a) => a.name).join(', ')})`, { path: input });
+    if (!(value! > 0)) throw new FairioError('INVALID_ARGUMENT', `pixel size of ${name} must be positive, not ${value}`);
+  }
+  return {
+    axes: axes.map((a) => (a.name in given && options.unit ? { ...a, unit: options.unit } : a)),
+    scale: scale.map((s, i) => given[axes[i].name] ?? s),
+  };
+}
+
 /** Convert one series of a TIFF file to OME-Zarr at `output` (atomically). */
 export async function convertTiff(input: string, output: string, options: ConvertOptions = {}): Promise<WrittenImage & { axes: Axis[]; scale: number[] }> {
   const tiff = await openTiff(input);
@@ -126,13 +147,17 @@ export async function convertTiff(input: string, output: string, options: Conver
     const index = options.series ?? 0;
     const series = tiff.series[index];
     if (!series) throw new FairioError('INVALID_ARGUMENT', `has ${tiff.series.length} series; there is no series ${index}`, { path: input });
-    const { axes, scale } = ngffAxes(series);
+    const ngff = ngffAxes(series);
+    const { axes, scale } = applyPixelSize(ngff.axes, ngff.scale, options, input);
     const channelCount = series.axes.includes('c') ? series.shape[series.axes.indexOf('c')] : 1;
+    if (options.channels && options.channels.length > channelCount) {
+      throw new FairioError('INVALID_ARGUMENT', `${options.channels.length} channel names or colours given, but the image has ${channelCount} channel(s)`, { path: input });
+    }
     const channels = Array.from({ length: channelCount }, (_, c) => ({
-      label: series.channelNames?.[c],
-      color: series.channelColors?.[c],
+      label: options.channels?.[c]?.label ?? series.channelNames?.[c],
+      color: options.channels?.[c]?.color ?? series.channelColors?.[c],
     }));
-    const written = await writeImage(output, tiffSource(series), { ...options, axes, scale, channels, name: series.name });
+    const written = await writeImage(output, tiffSource(series), { ...options, axes, scale, channels, name: options.name ?? series.name });
     return { ...written, axes, scale };
   } finally {
     await tiff.close();

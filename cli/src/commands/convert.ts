@@ -1,7 +1,7 @@
 /** `fairio convert IN OUT`: TIFF / BigTIFF / OME-TIFF to OME-Zarr, chunk by chunk. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { convertTiff, FairioError, type Compressor } from '@fairio/ngff';
+import { convertTiff, FairioError, type ChannelDisplay, type Compressor, type DataType } from '@fairio/ngff';
 import { createProgress } from '../progress.js';
 import { emit, type CommonOptions } from '../output.js';
 
@@ -14,6 +14,34 @@ interface ConvertCliOptions extends CommonOptions {
   series: string;
   workers?: string;
   overwrite?: boolean;
+  dtype?: DataType;
+  pixelSize?: string;
+  unit?: string;
+  channelNames?: string;
+  channelColors?: string;
+  name?: string;
+}
+
+/** "z=2,y=0.65,x=0.65" → { z: 2, y: 0.65, x: 0.65 }. */
+export function parsePixelSize(text: string | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  return Object.fromEntries(
+    text.split(',').map((part) => {
+      const [axis, value] = part.split('=').map((s) => s.trim());
+      const size = Number(value);
+      if (!axis || !(size > 0)) throw new FairioError('INVALID_ARGUMENT', `--pixel-size takes AXIS=SIZE pairs such as z=2,y=0.65,x=0.65, not "${text}"`);
+      return [axis, size];
+    }),
+  );
+}
+
+/** Names and colours from comma-separated lists, into channel entries. */
+function channelOverrides(names: string | undefined, colors: string | undefined): ChannelDisplay[] | undefined {
+  if (names === undefined && colors === undefined) return undefined;
+  const nameList = names?.split(',').map((s) => s.trim());
+  const colorList = colors?.split(',').map((s) => s.trim().replace(/^#/, '').toUpperCase());
+  for (const c of colorList ?? []) if (!/^[0-9A-F]{6}$/.test(c)) throw new FairioError('INVALID_ARGUMENT', `channel colour "${c}" is not a hex RGB value such as FF00FF`);
+  return Array.from({ length: Math.max(nameList?.length ?? 0, colorList?.length ?? 0) }, (_, i) => ({ label: nameList?.[i] || undefined, color: colorList?.[i] || undefined }));
 }
 
 /** "blosc-zstd", "blosc-lz4", "zstd", "gzip", "none", optionally ":LEVEL". */
@@ -58,6 +86,12 @@ export function registerConvert(program: Command): void {
     .option('--levels <n>', 'pyramid levels (default: until the image fits in one chunk)')
     .option('--compressor <name>', 'blosc-zstd, blosc-lz4, zstd, gzip or none, optionally :LEVEL', 'blosc-zstd')
     .option('--series <n>', 'series of a multi-series file', '0')
+    .addOption(new Option('--dtype <type>', 'pixel type on disk (integers are rounded and clamped)').choices(['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64']))
+    .option('--pixel-size <sizes>', 'physical pixel sizes replacing the file\'s, e.g. z=2,y=0.65,x=0.65')
+    .option('--unit <unit>', 'unit of those sizes (e.g. micrometer, nanometer)')
+    .option('--channel-names <names>', 'comma-separated channel names, replacing the file\'s')
+    .option('--channel-colors <colors>', 'comma-separated hex RGB colours, e.g. 0000FF,00FF00')
+    .option('--name <name>', 'image name in the metadata')
     .option('--workers <n>', 'encoding threads (default: all cores)')
     .option('--overwrite', 'replace OUTPUT if it exists')
     .option('--json', 'print a JSON summary of what was written')
@@ -75,6 +109,11 @@ export function registerConvert(program: Command): void {
           series: Number(options.series),
           workers: options.workers === undefined ? undefined : Number(options.workers),
           overwrite: options.overwrite,
+          dtype: options.dtype,
+          pixelSize: parsePixelSize(options.pixelSize),
+          unit: options.unit,
+          channels: channelOverrides(options.channelNames, options.channelColors),
+          name: options.name,
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.stop();

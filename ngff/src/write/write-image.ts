@@ -14,6 +14,7 @@ import { FairioError } from '../errors.js';
 import type { Axis, ImageLabel } from '../metadata/types.js';
 import { readBox } from '../read-box.js';
 import { createArray, createEncodePool, writeGroup, DATA_TYPES, type ArrayWriter, type Compressor, type DataType, type EncodePool, type TypedArray } from '../zarr/index.js';
+import { castSource } from './cast.js';
 import { downsampleBlock, type Downsampling } from './downsample.js';
 import { imageAttributes, type ChannelDisplay, type WritableNgffVersion } from './ngff-attributes.js';
 import { planPyramid, shardsForLevel } from './pyramid.js';
@@ -37,6 +38,8 @@ export interface WriteImageOptions {
   chunks?: number[];
   /** Shard shape (NGFF 0.5 only), a multiple of the chunks. */
   shards?: number[];
+  /** Pixel type on disk (default: the source's); integers are rounded and clamped. */
+  dtype?: DataType;
   /** Default blosc-zstd level 5 with byte shuffle. */
   compressor?: Compressor;
   /** Number of pyramid levels (default: until y and x fit in one chunk). */
@@ -228,7 +231,8 @@ async function writeImageInto(dir: string, source: ImageSource, options: WriteIm
 }
 
 /** Write `source` as an OME-Zarr image at `destination` (atomically). */
-export async function writeImage(destination: string, source: ImageSource, options: WriteImageOptions): Promise<WrittenImage> {
+export async function writeImage(destination: string, image: ImageSource, options: WriteImageOptions): Promise<WrittenImage> {
+  const source = options.dtype ? castSource(image, options.dtype) : image;
   const pool = options.workers === 0 ? undefined : createEncodePool(options.workers ? { size: options.workers } : {});
   try {
     const written = await writeAtomically(destination, (temp) => writeImageInto(temp, source, options, pool), { overwrite: options.overwrite });
