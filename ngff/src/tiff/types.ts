@@ -97,4 +97,10 @@ export interface WriteTiffOptions {
   compression?: 'none' | 'deflate';
   /** zlib level for deflate, 1 (fast) … 9 (small); default 6. */
   deflateLevel?: number;
+  /**
+   * XResolution / YResolution (pixels per unit) and ResolutionUnit of every
+   * page. ImageJ keeps its calibration so: pixels per the `unit=` of its
+   * description, with unit 'none'.
+   */
+  resolution?: { x: number; y: number; unit?: 'none' | 'inch' | 'centimeter' };
 }

@@ -12,7 +12,7 @@ import { FairioError } from '../errors.js';
 import { hasPython, missing, pythonJson } from '../../../tests/helpers/reference.js';
 import { openTiff, writeTiff } from './index.js';
 import type { TiffDataType, TypedArray, WriteTiffOptions } from './index.js';
-import { needsBigTiff } from './writer.js';
+import { needsBigTiff, rational } from './writer.js';
 
 const constructors: Record<TiffDataType, new (n: number) => TypedArray> = {
   uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array,
@@ -179,6 +179,28 @@ describe('writeTiff arguments and limits', () => {
 
   it('refuses tiles that are not multiples of 16', async () => {
     await expect(writeTiff(path.join(tmp, 't.tif'), [], { ...base, tile: [10, 16] })).rejects.toBeInstanceOf(FairioError);
+  });
+
+  it('writes resolution tags: an ImageJ calibration (pixels per unit, unit none) reads back as the pixel size', async () => {
+    const file = path.join(tmp, 'calibrated.tif');
+    const description = 'ImageJ=1.53t\nimages=2\nslices=2\nunit=micron\nspacing=0.7\n';
+    await writeTiff(file, [new Uint16Array(32), new Uint16Array(32)], { ...base, description, resolution: { x: 1 / 0.65, y: 1 / 0.25 } });
+    const tiff = await openTiff(file);
+    const sizes = tiff.series[0].physicalSizes;
+    expect(sizes.x?.unit).toBe('micrometer');
+    expect(sizes.x?.value).toBeCloseTo(0.65, 12);
+    expect(sizes.y?.value).toBeCloseTo(0.25, 12);
+    expect(sizes.z).toEqual({ value: 0.7, unit: 'micrometer' });
+    await tiff.close();
+    await expect(writeTiff(file, [], { ...base, resolution: { x: 0, y: 1 } })).rejects.toThrow(/resolution must be positive/);
+  });
+
+  it('stores resolutions as the closest 32-bit fraction', () => {
+    expect(rational(5)).toEqual([5, 1]);
+    expect(rational(1 / 0.65)).toEqual([20, 13]);
+    expect(rational(0.5)).toEqual([1, 2]);
+    const [n, d] = rational(Math.PI);
+    expect(Math.abs(n / d - Math.PI)).toBeLessThan(1e-15);
   });
 
   it('chooses BigTIFF when the file could pass 4 GiB', () => {

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { FairioError } from '../errors.js';
 import { dtypeBytes } from './ifd.js';
-import { Compression, FieldType, Tag } from './tags.js';
+import { Compression, FieldType, ResolutionUnit, Tag } from './tags.js';
 import type { TiffDataType, TypedArray, WriteTiffOptions } from './types.js';
 
 const deflate = promisify(zlib.deflate);
@@ -66,6 +66,9 @@ function layoutOf(file: string, o: WriteTiffOptions): Layout {
   if (compression !== 'none' && compression !== 'deflate') throw invalid(`unsupported compression '${compression}' (use 'none' or 'deflate')`, file);
   const bytesPerSample = dtypeBytes(o.dtype);
   const pixelBytes = samples * bytesPerSample;
+  if (o.resolution && !(o.resolution.x > 0 && o.resolution.y > 0 && Number.isFinite(o.resolution.x) && Number.isFinite(o.resolution.y))) {
+    throw invalid(`resolution must be positive, not ${o.resolution.x} × ${o.resolution.y}`, file);
+  }
   if (o.bigTiff === false && compression === 'none' && needsBigTiff(o)) throw invalid('the file could pass 4 GiB, which classic TIFF cannot address; allow BigTIFF', file);
   let tiled = false;
   let chunkRows: number;
@@ -253,6 +256,14 @@ class TiffStreamWriter {
       { tag: Tag.SampleFormat, type: FieldType.SHORT, values: Array(samples).fill(sampleFormats[dtype]) },
     ];
     if (extra > 0) entries.push({ tag: Tag.ExtraSamples, type: FieldType.SHORT, values: Array(extra).fill(0) });
+    const { resolution } = this.options;
+    if (resolution) {
+      entries.push(
+        { tag: Tag.XResolution, type: FieldType.RATIONAL, values: rational(resolution.x) },
+        { tag: Tag.YResolution, type: FieldType.RATIONAL, values: rational(resolution.y) },
+        { tag: Tag.ResolutionUnit, type: FieldType.SHORT, values: [{ none: ResolutionUnit.None, inch: ResolutionUnit.Inch, centimeter: ResolutionUnit.Centimeter }[resolution.unit ?? 'none']] },
+      );
+    }
     if (index === 0 && this.description) {
       entries.push({ tag: Tag.ImageDescription, type: FieldType.ASCII, values: this.description.text, at: this.description.at });
     }
@@ -293,6 +304,8 @@ class TiffStreamWriter {
     const inline = bigTiff ? 8 : 4;
     const head = (bigTiff ? 8 : 2) + entries.length * entrySize + (bigTiff ? 8 : 4);
     const size = (e: Entry): number => (e.type === FieldType.ASCII ? e.values.length : e.values.length * typeBytes(e.type));
+    // A RATIONAL's values are numerator, denominator pairs: one count per pair.
+    const countOf = (e: Entry): number => (e.type === FieldType.RATIONAL ? e.values.length / 2 : e.values.length);
     let extra = 0;
     for (const e of entries) if (e.at === undefined && size(e) > inline) extra += size(e) + (size(e) % 2);
     const buf = Buffer.alloc(head + extra);
@@ -304,7 +317,7 @@ class TiffStreamWriter {
     for (const e of entries) {
       buf.writeUInt16LE(e.tag, p);
       buf.writeUInt16LE(e.type, p + 2);
-      const count = e.values.length;
+      const count = countOf(e);
       if (bigTiff) buf.writeBigUInt64LE(BigInt(count), p + 4);
       else buf.writeUInt32LE(count, p + 4);
       const field = p + (bigTiff ? 12 : 8);
@@ -324,8 +337,27 @@ class TiffStreamWriter {
   }
 }
 
+/** Bytes per stored value (a RATIONAL is stored as two LONG values). */
 function typeBytes(type: number): number {
-  return type === FieldType.SHORT ? 2 : type === FieldType.LONG8 ? 8 : type === FieldType.LONG ? 4 : 1;
+  return type === FieldType.SHORT ? 2 : type === FieldType.LONG8 ? 8 : type === FieldType.LONG || type === FieldType.RATIONAL ? 4 : 1;
+}
+
+/** The closest fraction with 32-bit numerator and denominator (continued fractions), so 1/0.65 is stored as 20/13 exactly. */
+export function rational(value: number): [number, number] {
+  const max = 2 ** 32 - 1;
+  if (value >= max) return [max, 1];
+  let [h0, h1, k0, k1] = [0, 1, 1, 0];
+  let x = value;
+  for (let i = 0; i < 64; i++) {
+    const a = Math.floor(x);
+    const h2 = a * h1 + h0;
+    const k2 = a * k1 + k0;
+    if (h2 > max || k2 > max) break;
+    [h0, h1, k0, k1] = [h1, h2, k1, k2];
+    if (x === a || Math.abs(h1 / k1 - value) <= Number.EPSILON * value) break;
+    x = 1 / (x - a);
+  }
+  return k1 === 0 ? [Math.round(value), 1] : [h1, k1];
 }
 
 function writeOffset(buf: Buffer, at: number, value: number, bigTiff: boolean): void {
@@ -341,7 +373,7 @@ function writeValues(buf: Buffer, at: number, e: Entry): void {
   const step = typeBytes(e.type);
   e.values.forEach((v, i) => {
     if (e.type === FieldType.SHORT) buf.writeUInt16LE(v, at + i * step);
-    else if (e.type === FieldType.LONG) buf.writeUInt32LE(v, at + i * step);
+    else if (e.type === FieldType.LONG || e.type === FieldType.RATIONAL) buf.writeUInt32LE(v, at + i * step);
     else buf.writeBigUInt64LE(BigInt(v), at + i * step);
   });
 }
