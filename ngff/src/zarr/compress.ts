@@ -1,7 +1,14 @@
 /**
- * Compressing one chunk's bytes. blosc and zstd are numcodecs.js's WebAssembly
- * builds of c-blosc and libzstd (the libraries zarr-python uses), loaded on
- * first use; gzip is Node's zlib, which runs on the libuv thread pool.
+ * Compressing one chunk's bytes.
+ *
+ * - zstd, and blosc with cname zstd (byte shuffle or none): native libzstd
+ *   where `native-zstd.ts` finds it, the blosc frame written by `blosc.ts`
+ *   with the pixel size as typesize. Compression runs on the binding's own
+ *   threads (a tokio runtime, one thread per core), off the JavaScript thread.
+ * - Otherwise (other blosc codecs, bitshuffle, or no native zstd on this
+ *   platform): numcodecs.js's WebAssembly builds of c-blosc and libzstd (the
+ *   libraries zarr-python uses), loaded on first use.
+ * - gzip: Node's zlib, on the libuv thread pool.
  *
  * Caveat of numcodecs.js 0.3: its blosc always declares a typesize of 4 bytes.
  * The chunks stay valid blosc (readers take the typesize from each chunk's
@@ -12,7 +19,9 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import type { Codec } from 'numcodecs';
+import { bloscZstdFrame } from './blosc.js';
 import type { ResolvedCompressor } from './metadata.js';
+import { nativeZstd } from './native-zstd.js';
 
 const gzip = promisify(zlib.gzip);
 
@@ -53,7 +62,30 @@ export async function compress(bytes: Uint8Array, compressor: ResolvedCompressor
       const out = await gzip(bytes, { level: compressor.level });
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     }
-    default:
-      return (await codecFor(compressor, itemsize)).encode(bytes);
+    case 'zstd': {
+      const zstd = await nativeZstd();
+      if (zstd) return zstd.compress(bytes, compressor.level);
+      break;
+    }
+    case 'blosc': {
+      const zstd = nativeBloscCandidate(compressor) ? await nativeZstd() : undefined;
+      if (zstd) return bloscZstdFrame(bytes, { clevel: compressor.clevel, shuffle: compressor.shuffle === 'shuffle', typesize: itemsize }, zstd);
+      break;
+    }
   }
+  return (await codecFor(compressor, itemsize)).encode(bytes);
+}
+
+/** Blosc settings that `blosc.ts` writes itself (bitshuffle and the other codecs stay with c-blosc). */
+function nativeBloscCandidate(c: Extract<ResolvedCompressor, { id: 'blosc' }>): boolean {
+  return c.cname === 'zstd' && c.shuffle !== 'bitshuffle';
+}
+
+/**
+ * Whether `compress` hands this compressor to native zstd here, which runs
+ * off the JavaScript thread by itself (the writer then needs no worker).
+ */
+export async function compressesNatively(compressor: ResolvedCompressor): Promise<boolean> {
+  const candidate = compressor.id === 'zstd' || (compressor.id === 'blosc' && nativeBloscCandidate(compressor));
+  return candidate && (await nativeZstd()) !== undefined;
 }

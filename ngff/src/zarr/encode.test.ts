@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { crc32c } from './crc32c.js';
 import { encodeChunk, encodeShard } from './encode.js';
 import { checkSpec } from './metadata.js';
+import { nativeZstd } from './native-zstd.js';
 import { copyBox } from './region.js';
 import type { ArraySpec } from './types.js';
 import { createArray, createEncodePool } from './writer.js';
@@ -131,7 +132,7 @@ describe('ArrayWriter', () => {
   it('moves whole buffers to the pool and copies views', async () => {
     const pool = createEncodePool({ size: 1 });
     try {
-      const writer = await createArray(path.join(root, 'b.zarr'), spec, { pool });
+      const writer = await createArray(path.join(root, 'b.zarr'), spec, { pool, nativeOnPool: true });
       const whole = new Float32Array(8).fill(2);
       await writer.writeBlock([0, 0], whole, [2, 4]);
       expect(whole.buffer.byteLength).toBe(0);
@@ -139,10 +140,28 @@ describe('ArrayWriter', () => {
       await writer.writeBlock([1, 0], backing.subarray(8), [2, 4]);
       expect(backing[15]).toBe(3);
       const kept = new Float32Array(8).fill(4);
-      const copying = await createArray(path.join(root, 'c.zarr'), spec, { pool, transfer: false });
+      const copying = await createArray(path.join(root, 'c.zarr'), { ...spec, compressor: { id: 'gzip' } }, { pool, transfer: false });
       await copying.writeBlock([0, 0], kept, [2, 4]);
       expect(kept[0]).toBe(4);
       await expect(writer.writeBlock([0, 0], new Float64Array(8), [2, 4])).rejects.toThrow(invalid);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('encodes chunks for native zstd on this thread, the others on the pool', async () => {
+    const pool = createEncodePool({ size: 1 });
+    try {
+      const native = await nativeZstd();
+      const zstd = await createArray(path.join(root, 'd.zarr'), spec, { pool });
+      const kept = new Float32Array(8).fill(5);
+      await zstd.writeBlock([0, 0], kept, [2, 4]);
+      // Without native zstd the block goes to the pool and its buffer moves there.
+      expect(kept.buffer.byteLength).toBe(native ? 32 : 0);
+      const gzip = await createArray(path.join(root, 'e.zarr'), { ...spec, compressor: { id: 'gzip' } }, { pool });
+      const moved = new Float32Array(8).fill(6);
+      await gzip.writeBlock([0, 0], moved, [2, 4]);
+      expect(moved.buffer.byteLength).toBe(0);
     } finally {
       await pool.close();
     }
