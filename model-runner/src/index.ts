@@ -15,3 +15,4 @@ export * from './node.js';
 export { checkParameter, checkParameters } from './parameters.js';
 export { runNode, FAIRIO, type RunRecord, type RunRequest, type RunOptions } from './run.js';
 export { nodes } from './registry.js';
+export * as bioimageio from './bioimageio/index.js';

@@ -1,4 +1,7 @@
 /** Every analysis node fairio offers; the CLI, Galaxy tools and workflows are generated from this list. */
 import type { AnalysisNode } from './node.js';
+import { predictNode } from './bioimageio/predict-node.js';
 
-export const nodes: AnalysisNode[] = [];
+export const nodes: AnalysisNode[] = [
+  predictNode,
+];

@@ -1,0 +1,188 @@
+/**
+ * How an OME-Zarr image meets a model's input: image axes are matched to the
+ * model's axes by name (x, y, z; the channel axis by selection), and every
+ * other image axis becomes a loop over samples — time points always, z
+ * slices when the model is 2D. A sample is then an `InputAccess` in the
+ * model's axis order, read chunk-wise from level 0, and a chunk visitor for
+ * the whole-image statistics.
+ */
+import { FairioError, readBox, type OmeZarrImage, type PyramidLevel } from '@fairio/ngff';
+import type { ChunkVisitor } from './processing/stats.js';
+import { allocate, size, strides, type NdArray, type TensorDtype } from './processing/tensor.js';
+import type { TensorSpec } from './spec/model.js';
+import type { InputAccess } from './tiling/predict.js';
+
+export interface SampleLayout {
+  /** Image axis index for each model input axis (-1 for batch). */
+  imageAxisOf: number[];
+  /** Image axes looped over (e.g. t, and z for a 2D model), with their sizes. */
+  loopAxes: { index: number; name: string; size: number }[];
+  /** Selected channel indices of the image (empty when the image has no channel axis). */
+  channels: number[];
+  /** Image channel axis index, or -1. */
+  channelAxis: number;
+  /** The model input's shape for one sample. */
+  sampleShape: number[];
+}
+
+/** Parse "0,2" or "1" into channel indices. */
+export function parseChannels(text: string | undefined): number[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const list = text.split(',').map((s) => Number(s.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 0)) throw new FairioError('INVALID_ARGUMENT', `channels must be indices like "0" or "0,2", not "${text}"`);
+  return list;
+}
+
+export function layoutFor(image: OmeZarrImage, input: TensorSpec, channelSelection?: number[]): SampleLayout {
+  const names = image.axisNames;
+  const shape = image.levels[0].shape;
+  const channelAxis = image.axes.findIndex((a) => a.type === 'channel' || a.name === 'c');
+  const imageAxisOf = input.axes.map((axis) => {
+    if (axis.type === 'batch') return -1;
+    if (axis.type === 'channel') return channelAxis;
+    const i = names.indexOf(axis.id === 'time' ? 't' : axis.id);
+    if (i < 0) throw new FairioError('INVALID_ARGUMENT', `the model needs axis "${axis.id}", which the image does not have (axes: ${names.join(', ')})`);
+    return i;
+  });
+  const modelChannel = input.axes.find((a) => a.type === 'channel');
+  const wanted = modelChannel ? (modelChannel.size.kind === 'fixed' ? modelChannel.size.size : undefined) : 1;
+  const available = channelAxis < 0 ? 1 : shape[channelAxis];
+  let channels = channelSelection ?? (channelAxis < 0 ? [] : wanted === available || wanted === undefined ? Array.from({ length: available }, (_, i) => i) : undefined);
+  if (channels === undefined) {
+    throw new FairioError('INVALID_ARGUMENT', `the model takes ${wanted} channel${wanted === 1 ? '' : 's'} but the image has ${available}; choose with --channels (e.g. --channels 0)`);
+  }
+  if (channelAxis < 0) channels = [];
+  if (channels.some((c) => c >= available)) throw new FairioError('INVALID_ARGUMENT', `channel ${Math.max(...channels)} does not exist; the image has ${available} channel${available === 1 ? '' : 's'} (0…${available - 1})`);
+  const count = channelAxis < 0 ? 1 : channels.length;
+  if (wanted !== undefined && count !== wanted) throw new FairioError('INVALID_ARGUMENT', `the model takes ${wanted} channel${wanted === 1 ? '' : 's'}, but ${count} ${count === 1 ? 'was' : 'were'} selected`);
+  if (!modelChannel && count !== 1) throw new FairioError('INVALID_ARGUMENT', `the model has no channel axis; select one channel with --channels`);
+  const used = new Set(imageAxisOf.filter((i) => i >= 0));
+  const loopAxes = names.flatMap((name, index) => (used.has(index) || index === channelAxis ? [] : [{ index, name, size: shape[index] }]));
+  const bad = loopAxes.find((a) => a.name !== 't' && a.name !== 'z' && a.size > 1);
+  if (bad) throw new FairioError('UNSUPPORTED', `image axis "${bad.name}" (size ${bad.size}) has no counterpart in the model (axes: ${input.axes.map((a) => a.id).join(', ')})`);
+  const sampleShape = input.axes.map((axis, k) => (axis.type === 'batch' ? 1 : axis.type === 'channel' ? count : shape[imageAxisOf[k]]));
+  return { imageAxisOf, loopAxes, channels, channelAxis, sampleShape };
+}
+
+/** Sample index → position along each loop axis. */
+export function samplePosition(layout: SampleLayout, sample: number): number[] {
+  const sizes = layout.loopAxes.map((a) => a.size);
+  const st = strides(sizes);
+  return sizes.map((s, i) => Math.floor(sample / st[i]) % s);
+}
+
+export function sampleCount(layout: SampleLayout): number {
+  return size(layout.loopAxes.map((a) => a.size));
+}
+
+/** Rearrange an image box (image axes order) into the model's axis order, picking the selected channels. */
+function toModelOrder(box: NdArray, boxStart: number[], layout: SampleLayout, modelStart: number[], modelShape: number[], dtype: TensorDtype): NdArray {
+  const out = allocate(dtype, size(modelShape));
+  const boxStrides = strides(box.shape);
+  const n = modelShape.length;
+  // Stride in the image box for each model axis, and the offset of model index 0.
+  const step = layout.imageAxisOf.map((i) => (i < 0 ? 0 : boxStrides[i]));
+  const origin = layout.imageAxisOf.map((i, k) => {
+    if (i < 0) return 0;
+    if (i === layout.channelAxis) return 0;
+    return (modelStart[k] - boxStart[i]) * boxStrides[i];
+  });
+  const channelOffsets = layout.imageAxisOf.map((i, k) =>
+    i >= 0 && i === layout.channelAxis ? Array.from({ length: modelShape[k] }, (_, c) => (layout.channels[modelStart[k] + c] - boxStart[i]) * boxStrides[i]) : undefined,
+  );
+  const pos = new Array<number>(n).fill(0);
+  const last = n - 1;
+  let o = 0;
+  for (;;) {
+    let base = 0;
+    for (let d = 0; d < last; d++) base += channelOffsets[d] ? channelOffsets[d]![pos[d]] : origin[d] + pos[d] * step[d];
+    if (channelOffsets[last]) {
+      for (let k = 0; k < modelShape[last]; k++) out[o++] = box.data[base + channelOffsets[last]![k]] as never;
+    } else {
+      base += origin[last];
+      const s = step[last];
+      for (let k = 0; k < modelShape[last]; k++) out[o++] = box.data[base + k * s] as never;
+    }
+    let d = last - 1;
+    for (; d >= 0; d--) {
+      if (++pos[d] < modelShape[d]) break;
+      pos[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return { data: out, shape: modelShape, dtype };
+}
+
+const DTYPE_OF: Record<string, TensorDtype> = { bool: 'bool', uint8: 'uint8', int8: 'int8', uint16: 'uint16', int16: 'int16', uint32: 'uint32', int32: 'int32', uint64: 'uint64', int64: 'int64', float32: 'float32', float64: 'float64' };
+
+/** The image box [start, stop) in image axes that holds the model box [mStart, mStop) of `sample`. */
+function imageBox(level: PyramidLevel, layout: SampleLayout, position: number[], mStart: number[], mStop: number[]): { start: number[]; stop: number[] } {
+  const start = level.shape.map(() => 0);
+  const stop = level.shape.map(() => 1);
+  layout.loopAxes.forEach((a, i) => {
+    start[a.index] = position[i];
+    stop[a.index] = position[i] + 1;
+  });
+  layout.imageAxisOf.forEach((i, k) => {
+    if (i < 0) return;
+    if (i === layout.channelAxis) {
+      const picked = layout.channels.slice(mStart[k], mStop[k]);
+      start[i] = Math.min(...picked);
+      stop[i] = Math.max(...picked) + 1;
+    } else {
+      start[i] = mStart[k];
+      stop[i] = mStop[k];
+    }
+  });
+  if (layout.channelAxis >= 0 && !layout.imageAxisOf.includes(layout.channelAxis)) {
+    start[layout.channelAxis] = layout.channels[0];
+    stop[layout.channelAxis] = layout.channels[0] + 1;
+  }
+  return { start, stop };
+}
+
+/** One sample of the image as the model's input tensor, read box by box. */
+export function sampleAccess(image: OmeZarrImage, layout: SampleLayout, sample: number): InputAccess {
+  const level = image.levels[0];
+  const position = samplePosition(layout, sample);
+  const dtype = DTYPE_OF[level.dtype] ?? 'float32';
+  const where = `${image.group.location.replace(/\/+$/, '')}/${level.path}`;
+  return {
+    shape: layout.sampleShape,
+    async read(mStart, mStop) {
+      const { start, stop } = imageBox(level, layout, position, mStart, mStop);
+      const data = await readBox(level.array, start, stop, where);
+      const box: NdArray = { data: data as NdArray['data'], shape: stop.map((s, i) => s - start[i]), dtype };
+      return toModelOrder(box, start, layout, mStart, mStop.map((s, k) => s - mStart[k]), dtype);
+    },
+  };
+}
+
+/**
+ * Visit the given samples chunk by chunk (the image's chunk grid over the
+ * non-loop axes), in model axis order, for statistics.
+ */
+export function sampleChunks(image: OmeZarrImage, layout: SampleLayout, samples: number[]): ChunkVisitor {
+  const level = image.levels[0];
+  return async (visit) => {
+    for (const sample of samples) {
+      const access = sampleAccess(image, layout, sample);
+      // Step through the model box in the chunk sizes of the matching image axes.
+      const chunk = layout.imageAxisOf.map((i, k) => (i < 0 ? 1 : i === layout.channelAxis ? layout.sampleShape[k] : level.chunks[i]));
+      const grid = layout.sampleShape.map((s, k) => Math.ceil(s / chunk[k]));
+      const coords = grid.map(() => 0);
+      for (;;) {
+        const start = coords.map((c, k) => c * chunk[k]);
+        const stop = start.map((s, k) => Math.min(s + chunk[k], layout.sampleShape[k]));
+        const box = await access.read(start, stop);
+        visit(box.data, start, box.shape);
+        let d = grid.length - 1;
+        for (; d >= 0; d--) {
+          if (++coords[d] < grid[d]) break;
+          coords[d] = 0;
+        }
+        if (d < 0) break;
+      }
+    }
+  };
+}

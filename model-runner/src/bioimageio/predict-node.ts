@@ -1,0 +1,251 @@
+/**
+ * The `predict` node: a bioimage.io model (ONNX weights) on an OME-Zarr
+ * image of any size. The model package is validated first and refused when
+ * invalid or hostile. Then, per sample (time point, and z slice for 2D
+ * models), the statistics that pre-processing needs are measured over the
+ * whole sample, chunk by chunk; and the prediction is written with ngff's
+ * `writeImage` from an `ImageSource` whose `read(start, stop)` runs the tiles
+ * owning that block (reading their input with halo through `readBox`). The
+ * output chunk grid is the tiles' inner size, so each chunk costs one tile
+ * and memory holds a few tiles whatever the image size.
+ */
+import { FairioError, openOmeZarr, writeImage, type Axis, type DataType, type ImageSource, type TypedArray } from '@fairio/ngff';
+import type { AnalysisNode, NodeRunContext, NodeRunResult } from '../node.js';
+import { layoutFor, parseChannels, sampleAccess, sampleChunks, sampleCount, type SampleLayout } from './image-sample.js';
+import { openOnnxModel, onnxRuntimeSoftware, type Device } from './onnx/node.js';
+import { measuresByTensor, processingFor } from './processing/pipeline.js';
+import { computeStats, measureKey, type Measure, type StatValues } from './processing/stats.js';
+import { castData, size, strides, type NdArray } from './processing/tensor.js';
+import type { ModelSpec, TensorSpec } from './spec/model.js';
+import { loadModel } from './spec/validate.js';
+import { TiledPrediction } from './tiling/predict.js';
+import { tiles } from './tiling/plan.js';
+
+const WRITABLE: Record<string, DataType> = { bool: 'uint8', uint8: 'uint8', int8: 'int8', uint16: 'uint16', int16: 'int16', uint32: 'uint32', int32: 'int32', float32: 'float32', float64: 'float64', uint64: 'float64', int64: 'float64' };
+
+/** Measures whose statistics span the dataset (every sample): bioimageio.core's dataset mode. */
+const isDatasetMeasure = (m: Measure) => m.axes === null || m.axes.includes('batch');
+
+interface OutputLayout {
+  /** NGFF axes of the written image. */
+  axes: Axis[];
+  /** For each written axis: the loop axis index it comes from, or the model output axis index. */
+  source: ({ loop: number } | { model: number })[];
+  shape: number[];
+  chunks: number[];
+  scale: number[];
+}
+
+function outputLayout(model: ModelSpec, output: TensorSpec, prediction: TiledPrediction, layout: SampleLayout, imageAxes: Axis[], imageScale: number[], index: number): OutputLayout {
+  const shape = prediction.outputShapes[index];
+  const input = prediction.input;
+  const entries: { order: number; axis: Axis; source: { loop: number } | { model: number }; size: number; chunk: number; scale: number }[] = [];
+  const ORDER: Record<string, number> = { t: 0, c: 1, z: 2, y: 3, x: 4 };
+  layout.loopAxes.forEach((a, i) => entries.push({ order: ORDER[a.name] ?? 2, axis: imageAxes[a.index], source: { loop: i }, size: a.size, chunk: 1, scale: imageScale[a.index] }));
+  output.axes.forEach((axis, k) => {
+    if (axis.type === 'batch') {
+      if (shape[k] !== 1) throw new FairioError('UNSUPPORTED', `output "${output.id}" has batch size ${shape[k]}`);
+      return;
+    }
+    if (axis.type === 'channel') {
+      entries.push({ order: 1, axis: { name: 'c', type: 'channel' }, source: { model: k }, size: shape[k], chunk: shape[k], scale: 1 });
+      return;
+    }
+    const ref = axis.size.kind === 'reference' ? input.axes.findIndex((a) => a.id === (axis.size as { axisId: string }).axisId) : input.axes.findIndex((a) => a.id === axis.id);
+    const imageAxis = ref >= 0 ? layout.imageAxisOf[ref] : -1;
+    if (imageAxis < 0) {
+      if (shape[k] === 1) return; // a singleton axis the image does not have (e.g. z of a 2D model's output)
+      throw new FairioError('UNSUPPORTED', `output axis "${axis.id}" of "${output.id}" has no counterpart in the image`);
+    }
+    const tiling = prediction.plan.axes[ref];
+    const name = imageAxes[imageAxis].name;
+    entries.push({ order: ORDER[name] ?? 2, axis: imageAxes[imageAxis], source: { model: k }, size: shape[k], chunk: tiling.tiled ? Math.min(tiling.inner, shape[k]) : shape[k], scale: imageScale[imageAxis] * (shape[k] ? tiling.size / shape[k] : 1) });
+  });
+  entries.sort((a, b) => a.order - b.order);
+  void model;
+  return {
+    axes: entries.map((e) => e.axis),
+    source: entries.map((e) => e.source),
+    shape: entries.map((e) => e.size),
+    chunks: entries.map((e) => e.chunk),
+    scale: entries.map((e) => e.scale),
+  };
+}
+
+/** Model output box → written image box (drop batch and singleton axes, reorder). */
+function toImageOrder(box: NdArray, out: OutputLayout): NdArray {
+  const shape = out.source.map((s) => ('loop' in s ? 1 : box.shape[s.model]));
+  const boxStrides = strides(box.shape);
+  const perAxis = out.source.map((s) => ('loop' in s ? 0 : boxStrides[s.model]));
+  const data = new (box.data.constructor as new (n: number) => TypedArray)(size(shape));
+  const n = shape.length;
+  const pos = new Array<number>(n).fill(0);
+  let o = 0;
+  for (;;) {
+    let base = 0;
+    for (let d = 0; d < n - 1; d++) base += pos[d] * perAxis[d];
+    const s = perAxis[n - 1];
+    for (let k = 0; k < shape[n - 1]; k++) data[o++] = box.data[base + k * s] as never;
+    let d = n - 2;
+    for (; d >= 0; d--) {
+      if (++pos[d] < shape[d]) break;
+      pos[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return { data, shape, dtype: box.dtype };
+}
+
+export async function runPredict(context: NodeRunContext): Promise<NodeRunResult> {
+  const modelLocation = context.inputs.model as string;
+  const imageLocation = context.inputs.image as string;
+  const destination = context.outputs.prediction;
+  if (!destination) throw new FairioError('INVALID_ARGUMENT', 'predict: say where the prediction goes');
+  const p = context.parameters;
+  const device = (p.device as Device | undefined) ?? 'cpu';
+  const tileParam = p.tile as number | undefined;
+
+  const { package: pkg, model, findings } = await loadModel(modelLocation);
+  if (!model.onnx) throw new FairioError('UNSUPPORTED', `has no ONNX weights (only ${model.weightsFormats.join(', ')}); fairio runs ONNX weights`, { path: pkg.descriptionPath });
+  if (model.inputs.length !== 1) throw new FairioError('UNSUPPORTED', `the model has ${model.inputs.length} inputs; predict feeds one image to models with one input`);
+  const outputIndex = p.output ? model.outputs.findIndex((o) => o.id === p.output) : 0;
+  if (outputIndex < 0) throw new FairioError('INVALID_ARGUMENT', `the model has no output "${String(p.output)}" (outputs: ${model.outputs.map((o) => o.id).join(', ')})`);
+  const input = model.inputs[0];
+  const output = model.outputs[outputIndex];
+
+  const group = await openOmeZarr(imageLocation);
+  const image = await group.image();
+  const level0 = image.levels[0];
+  const layout = layoutFor(image, input, parseChannels(p.channels as string | undefined));
+  const samples = sampleCount(layout);
+
+  // Statistics first, over the whole image (dataset mode) or each sample.
+  const measures = [...measuresByTensor([...model.inputs, ...model.outputs].map(processingFor)).entries()];
+  for (const [tensorId] of measures) {
+    if (tensorId !== input.id) throw new FairioError('UNSUPPORTED', `processing needs statistics of "${tensorId}", which only exist once the whole output is predicted; fairio predicts tile by tile`);
+  }
+  const wanted = measures.flatMap(([, m]) => m);
+  const target = { axes: input.axes.map((a) => a.id), shape: layout.sampleShape };
+  const datasetMeasures = wanted.filter(isDatasetMeasure);
+  const sampleMeasures = wanted.filter((m) => !isDatasetMeasure(m));
+  const all = Array.from({ length: samples }, (_, i) => i);
+  const datasetStats = datasetMeasures.length ? await computeStats(datasetMeasures, target, sampleChunks(image, layout, all)) : new Map();
+  const statsOf = async (sample: number): Promise<StatValues> => {
+    const stats: StatValues = new Map(datasetStats);
+    if (sampleMeasures.length) for (const [k, v] of await computeStats(sampleMeasures, target, sampleChunks(image, layout, [sample]))) stats.set(k, v);
+    return stats;
+  };
+
+  const weights = await pkg.localPath(model.onnx.source, model.onnx.sha256);
+  const onnx = await openOnnxModel(weights, { device, intraOpThreads: context.workers });
+  try {
+    const tile = tileParam === undefined ? undefined : tileParam === 0 ? Infinity : tileParam;
+    const predictions = new Map<number, Promise<TiledPrediction>>();
+    const predictionFor = (sample: number) => {
+      if (!predictions.has(sample)) {
+        // Keep the statistics of the samples in flight only.
+        if (predictions.size > 4) predictions.delete(predictions.keys().next().value!);
+        predictions.set(sample, statsOf(sample).then((stats) => new TiledPrediction(model, onnx, sampleAccess(image, layout, sample), { stats, tile })));
+      }
+      return predictions.get(sample)!;
+    };
+    const first = await predictionFor(0);
+    // Output sizes of data-dependent axes are known after one tile; the declared ones right away.
+    if (first.outputShapes[outputIndex].some((s) => s < 0)) await first.runTile(tiles(first.plan).next().value!);
+    const imageScale = level0.scale;
+    const out = outputLayout(model, output, first, layout, image.axes, imageScale, outputIndex);
+    const dtype = WRITABLE[output.dtype] ?? 'float32';
+    let tilesRun = 0;
+    const source: ImageSource = {
+      shape: out.shape,
+      dtype,
+      async read(start, stop) {
+        // The sample: positions along the loop axes (chunks are 1 long there).
+        let sample = 0;
+        const loopSizes = layout.loopAxes.map((a) => a.size);
+        const loopStrides = strides(loopSizes);
+        const mStart = output.axes.map(() => 0);
+        const mStop = [...first.outputShapes[outputIndex]];
+        out.source.forEach((s, d) => {
+          if ('loop' in s) sample += start[d] * loopStrides[s.loop];
+          else {
+            mStart[s.model] = start[d];
+            mStop[s.model] = stop[d];
+          }
+        });
+        const prediction = await predictionFor(sample);
+        const box = await prediction.predictBox(outputIndex, mStart, mStop);
+        tilesRun++;
+        const arranged = toImageOrder(box, out);
+        return (box.dtype === dtype ? arranged.data : castData(arranged.data as never, dtype as never)) as TypedArray;
+      },
+    };
+    const plan = first.plan;
+    await writeImage(destination, source, {
+      axes: out.axes,
+      scale: out.scale,
+      chunks: out.chunks,
+      name: `${model.name} prediction`,
+      overwrite: context.overwrite,
+      workers: context.workers,
+      ngff: (p.ngff as '0.4' | '0.5' | undefined) ?? '0.5',
+      onProgress: context.onProgress,
+    });
+    return {
+      outputs: { prediction: destination },
+      software: [onnxRuntimeSoftware()],
+      summary: {
+        model: {
+          name: model.name,
+          id: model.id ?? null,
+          formatVersion: model.formatVersion,
+          description: pkg.descriptionPath,
+          descriptionSha256: pkg.descriptionSha256,
+          packageSha256: pkg.packageSha256 ?? null,
+          weightsSha256: model.onnx.sha256 ?? null,
+          output: output.id,
+        },
+        device,
+        samples,
+        tileShape: plan.tileShape,
+        tilesPerSample: plan.count,
+        blocksPredicted: tilesRun,
+        outputShape: out.shape,
+        statistics: wanted.map(measureKey),
+        warnings: findings.filter((f) => f.severity === 'warning').map((f) => f.code),
+      },
+    };
+  } finally {
+    await onnx.release();
+  }
+}
+
+export const predictNode: AnalysisNode = {
+  description: {
+    id: 'bioimageio_predict',
+    command: ['predict'],
+    name: 'bioimage.io prediction',
+    version: '0.1.0',
+    summary: 'Run a bioimage.io model (ONNX weights) on an OME-Zarr image, tile by tile',
+    help: [
+      'Applies a BioImage Model Zoo model to an image of any size with the model\'s own pre- and post-processing, computing the same numbers as bioimageio.core.',
+      'The model package (folder, rdf.yaml/bioimageio.yaml, .zip or http(s) URL) is validated first and refused when invalid. Statistics for normalisation are measured over the whole image, then the image is predicted in tiles with the output halo cropped; time points (and z slices for 2D models) are predicted one by one.',
+      'Example: fairio predict --model nuclei-demo/ cells.ome.zarr nuclei.ome.zarr --channels 0',
+    ].join('\n'),
+    inputs: [
+      { name: 'model', label: 'Model', help: 'bioimage.io model: folder, rdf.yaml/bioimageio.yaml, .zip or http(s) URL', formats: ['bioimageio-model'] },
+      { name: 'image', label: 'Image', help: 'OME-Zarr image to predict', formats: ['ome-zarr'], positional: true },
+    ],
+    parameters: [
+      { name: 'tile', label: 'Tile size', help: 'wanted input tile size along y and x (rounded to a size the model accepts; 0 = the whole image in one tile); default from the model', type: 'integer', min: 0, optional: true },
+      { name: 'device', label: 'Device', help: 'where ONNX Runtime runs the model', type: 'choice', default: 'cpu', options: [{ value: 'cpu', label: 'CPU' }, { value: 'cuda', label: 'NVIDIA GPU (CUDA)' }] },
+      { name: 'channels', label: 'Channels', help: 'image channels to feed the model, e.g. "0" or "0,2" (default: all, when their number fits the model)', type: 'text', pattern: '\\d+(,\\d+)*', optional: true },
+      { name: 'output', label: 'Output tensor', help: 'which model output to write (default: the first)', type: 'text', optional: true },
+      { name: 'ngff', label: 'OME-NGFF version', help: 'version of the written OME-Zarr', type: 'choice', default: '0.5', options: [{ value: '0.5', label: '0.5 (Zarr v3)' }, { value: '0.4', label: '0.4 (Zarr v2)' }] },
+    ],
+    outputs: [{ name: 'prediction', label: 'Prediction', help: 'the model output as an OME-Zarr image', formats: ['ome-zarr'], positional: true }],
+    citations: [{ doi: '10.1101/2022.06.07.495102', text: 'Ouyang W. et al. BioImage Model Zoo: A Community-Driven Resource for Accessible Deep Learning in BioImage Analysis. bioRxiv 2022.' }],
+    edam: { operations: ['operation_3443'], topics: ['topic_3474'] },
+  },
+  run: runPredict,
+};

@@ -1,0 +1,73 @@
+/**
+ * Validating a model package: the published JSON Schema (when its folder is
+ * reachable), then fairio's named checks, then the files (sha256) and the
+ * ONNX graph. `loadModel` is what every command runs first: it refuses an
+ * invalid or hostile package with all its errors before anything executes.
+ */
+import { FairioError } from '@fairio/ngff';
+import { checkDescription, checkFiles, checkOnnx } from './checks.js';
+import { info, type Finding } from './findings.js';
+import { openModelPackage, type ModelPackage, type OpenOptions } from './load.js';
+import { readModelSpec, type ModelSpec } from './model.js';
+import { validateAgainstSchema } from './schema.js';
+
+export interface ModelValidation {
+  valid: boolean;
+  formatVersion: string;
+  name: string;
+  findings: Finding[];
+  model: ModelSpec;
+}
+
+export interface ValidateOptions {
+  /** Skip the JSON Schema (when it is not available, e.g. in a browser build). Default: use it. */
+  schema?: boolean;
+  /** Check file hashes and the ONNX graph (default true). */
+  files?: boolean;
+  maxTensorBytes?: number;
+}
+
+export async function validatePackage(pkg: ModelPackage, options: ValidateOptions = {}): Promise<ModelValidation> {
+  const doc = pkg.document;
+  const findings: Finding[] = [];
+  if (doc.type !== undefined && doc.type !== 'model') findings.push({ severity: 'error', code: 'not-a-model', message: `the description is of type "${String(doc.type)}", not "model"`, field: 'type' });
+  if (options.schema !== false) {
+    try {
+      findings.push(...validateAgainstSchema(doc));
+    } catch (e) {
+      if (!(e instanceof FairioError && e.code === 'NOT_FOUND')) throw e;
+      findings.push(info('schema-unavailable', `the JSON Schema was not checked: ${e.message}`));
+    }
+  }
+  const model = readModelSpec(doc);
+  findings.push(...checkDescription(model, options));
+  // Unsafe paths are never opened, so hostile references are refused without touching the file system.
+  if (options.files !== false && !findings.some((f) => f.code === 'unsafe-path')) {
+    findings.push(...(await checkFiles(model, pkg)));
+    if (!findings.some((f) => f.code === 'sha256-mismatch' && f.field === 'weights.onnx')) findings.push(...(await checkOnnx(model, pkg)));
+  }
+  return { valid: !findings.some((f) => f.severity === 'error'), formatVersion: model.formatVersion, name: model.name, findings, model };
+}
+
+export class InvalidModelError extends FairioError {
+  readonly findings: Finding[];
+  constructor(where: string, findings: Finding[]) {
+    const errors = findings.filter((f) => f.severity === 'error');
+    super('INVALID_METADATA', `is not a valid bioimage.io model: ${errors.map((f) => f.message).join('; ')}`, { path: where });
+    this.findings = findings;
+  }
+}
+
+export interface LoadedModel {
+  package: ModelPackage;
+  model: ModelSpec;
+  findings: Finding[];
+}
+
+/** Open and validate; throws `InvalidModelError` (with every finding) when the package is invalid. */
+export async function loadModel(location: string, options: OpenOptions & ValidateOptions = {}): Promise<LoadedModel> {
+  const pkg = await openModelPackage(location, options);
+  const result = await validatePackage(pkg, options);
+  if (!result.valid) throw new InvalidModelError(pkg.descriptionPath, result.findings);
+  return { package: pkg, model: result.model, findings: result.findings };
+}

@@ -1,0 +1,305 @@
+/**
+ * Prediction tile by tile: read a tile's input region (padded where it
+ * reaches past the image), pre-process it with statistics of the whole
+ * image, run the model, post-process, and keep the pixels the tile owns.
+ * `TiledPrediction.predictBox` answers any output box from the tiles that
+ * own it, so an OME-Zarr writer can pull the prediction chunk by chunk.
+ * `predictArrays` does the same for tensors in memory (tests, the browser).
+ * Runtime-agnostic: the model runs through any `ModelRunner` (an
+ * `OnnxModel` over onnxruntime-node or onnxruntime-web).
+ */
+import { FairioError } from '@fairio/ngff';
+import { applyOps, type ProcessingOp } from '../processing/ops.js';
+import { measuresByTensor, processingFor, type TensorProcessing } from '../processing/pipeline.js';
+import { computeStats, wholeArray, type StatValues } from '../processing/stats.js';
+import { allocate, size, strides, type NdArray, type Tensor } from '../processing/tensor.js';
+import type { ModelSpec, TensorSpec } from '../spec/model.js';
+import { planTiles, tilesMeeting, tiles, type PlanOptions, type Tile, type TilePlan } from './plan.js';
+
+export interface ModelRunner {
+  run(inputs: NdArray[]): Promise<NdArray[]>;
+}
+
+/** One input tensor of a sample, in the model's axes, readable box by box. */
+export interface InputAccess {
+  shape: number[];
+  /** Pixels of [start, stop), which lies inside [0, shape). */
+  read(start: number[], stop: number[]): Promise<NdArray>;
+}
+
+/** Where tile index i along an axis reads from, for a pad mode; -1 = the constant. */
+function sourceIndex(i: number, n: number, mode: TensorSpec['pad']['mode']): number {
+  if (i >= 0 && i < n) return i;
+  if (mode === 'constant') return -1;
+  if (mode === 'edge' || n === 1) return Math.min(n - 1, Math.max(0, i));
+  if (mode === 'reflect') {
+    const period = 2 * n - 2;
+    let j = ((i % period) + period) % period;
+    if (j >= n) j = period - j;
+    return j;
+  }
+  // symmetric: the edge pixel is repeated (NumPy 'symmetric').
+  const period = 2 * n;
+  let j = ((i % period) + period) % period;
+  if (j >= n) j = period - 1 - j;
+  return j;
+}
+
+/** Read the input region [regionStart, regionStart + tileShape) with padding outside the image. */
+export async function readPadded(input: InputAccess, regionStart: number[], tileShape: number[], pad: TensorSpec['pad']): Promise<NdArray> {
+  const n = tileShape.length;
+  const maps = tileShape.map((t, d) => Array.from({ length: t }, (_, k) => sourceIndex(regionStart[d] + k, input.shape[d], pad.mode)));
+  const lo = maps.map((m) => Math.min(...m.filter((v) => v >= 0)));
+  const hi = maps.map((m) => Math.max(...m.filter((v) => v >= 0)) + 1);
+  const identity = maps.every((m, d) => m.every((v, k) => v === regionStart[d] + k));
+  const box = await input.read(lo, hi);
+  if (identity) return box;
+  const out = allocate(box.dtype, size(tileShape));
+  const boxStrides = strides(hi.map((h, d) => h - lo[d]));
+  const pos = new Array<number>(n).fill(0);
+  const last = n - 1;
+  const lastMap = maps[last].map((v) => (v < 0 ? -1 : v - lo[last]));
+  let o = 0;
+  for (;;) {
+    let base = 0;
+    let constant = false;
+    for (let d = 0; d < last; d++) {
+      const s = maps[d][pos[d]];
+      if (s < 0) constant = true;
+      base += (s - lo[d]) * boxStrides[d];
+    }
+    for (let k = 0; k < tileShape[last]; k++, o++) {
+      const s = lastMap[k];
+      out[o] = (constant || s < 0 ? (box.dtype.endsWith('64') && box.dtype !== 'float64' ? BigInt(pad.value) : pad.value) : box.data[base + s]) as never;
+    }
+    let d = last - 1;
+    for (; d >= 0; d--) {
+      if (++pos[d] < tileShape[d]) break;
+      pos[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return { data: out, shape: [...tileShape], dtype: box.dtype };
+}
+
+/** Copy `src` (shape srcShape, placed at srcStart) ∩ [dstStart, dstStart + dstShape) into dst. */
+export function copyBox(src: NdArray, srcStart: number[], dst: NdArray, dstStart: number[]): void {
+  const n = src.shape.length;
+  const lo = src.shape.map((_, d) => Math.max(srcStart[d], dstStart[d]));
+  const hi = src.shape.map((s, d) => Math.min(srcStart[d] + s, dstStart[d] + dst.shape[d]));
+  if (hi.some((h, d) => h <= lo[d])) return;
+  const ss = strides(src.shape);
+  const ds = strides(dst.shape);
+  const row = hi[n - 1] - lo[n - 1];
+  const pos = [...lo];
+  for (;;) {
+    let so = 0;
+    let dO = 0;
+    for (let d = 0; d < n; d++) {
+      so += (pos[d] - srcStart[d]) * ss[d];
+      dO += (pos[d] - dstStart[d]) * ds[d];
+    }
+    dst.data.set(src.data.subarray(so, so + row) as never, dO);
+    let d = n - 2;
+    for (; d >= 0; d--) {
+      if (++pos[d] < hi[d]) break;
+      pos[d] = lo[d];
+    }
+    if (d < 0) break;
+  }
+}
+
+interface OutputAxisMap {
+  /** Index of the input axis it follows, or -1 (taken whole). */
+  inputAxis: number;
+}
+
+export interface TiledPredictionOptions extends PlanOptions {
+  /** Statistics of the whole image (input measures). */
+  stats: StatValues;
+}
+
+export class TiledPrediction {
+  readonly plan: TilePlan;
+  readonly input: TensorSpec;
+  private readonly pre: TensorProcessing;
+  private readonly post: TensorProcessing[];
+  private readonly outputMaps: OutputAxisMap[][];
+  /** Whole output shapes, in each output's axes. */
+  readonly outputShapes: number[][];
+
+  constructor(
+    readonly model: ModelSpec,
+    private readonly runner: ModelRunner,
+    private readonly source: InputAccess,
+    private readonly options: TiledPredictionOptions,
+  ) {
+    if (model.inputs.length !== 1) throw new FairioError('UNSUPPORTED', `tiled prediction handles models with one input; this one has ${model.inputs.length}`);
+    this.input = model.inputs[0];
+    this.plan = planTiles(model, this.input, source.shape, options);
+    this.pre = processingFor(this.input);
+    this.post = model.outputs.map(processingFor);
+    const outputMeasures = [...measuresByTensor(this.post).keys()].filter((id) => model.outputs.some((o) => o.id === id));
+    if (outputMeasures.length) {
+      throw new FairioError('UNSUPPORTED', `post-processing of "${outputMeasures.join(', ')}" needs statistics of the whole output, which tile-by-tile prediction cannot provide`);
+    }
+    this.outputMaps = model.outputs.map((out) => out.axes.map((axis) => this.mapAxis(out, axis)));
+    this.outputShapes = model.outputs.map((out, j) =>
+      out.axes.map((axis, k) => {
+        const m = this.outputMaps[j][k];
+        if (m.inputAxis >= 0) return source.shape[m.inputAxis];
+        if (axis.size.kind === 'fixed') return axis.size.size;
+        if (axis.type === 'batch') return 1;
+        if (axis.size.kind === 'reference') return this.referencedSize(axis.size, source.shape);
+        return -1; // known after the first tile
+      }),
+    );
+  }
+
+  private referencedSize(s: { tensorId: string; axisId: string; scale: number; offset: number }, shape: number[]): number {
+    const i = this.input.axes.findIndex((a) => a.id === s.axisId);
+    if (s.tensorId !== this.input.id || i < 0) throw new FairioError('UNSUPPORTED', `an output size refers to ${s.tensorId}.${s.axisId}, which fairio cannot resolve while tiling`);
+    return Math.round(shape[i] * (Number.isFinite(s.scale) ? s.scale : 1) + s.offset);
+  }
+
+  private mapAxis(out: TensorSpec, axis: TensorSpec['axes'][number]): OutputAxisMap {
+    if (axis.size.kind !== 'reference' || axis.size.tensorId !== this.input.id) return { inputAxis: -1 };
+    const i = this.input.axes.findIndex((a) => a.id === (axis.size as { axisId: string }).axisId);
+    if (i < 0 || !this.plan.axes[i].tiled) return { inputAxis: -1 };
+    const scale = Number.isFinite(axis.size.scale) ? axis.size.scale : 1;
+    if (scale !== 1 || axis.size.offset !== 0) {
+      if (this.plan.grid[i] > 1) {
+        throw new FairioError('UNSUPPORTED', `output "${out.id}" axis "${axis.id}" is ${scale}× its input${axis.size.offset ? ` ${axis.size.offset >= 0 ? '+' : ''}${axis.size.offset}` : ''}; fairio tiles only axes whose output matches the input pixel for pixel — use one tile (--tile 0)`);
+      }
+      return { inputAxis: -1 };
+    }
+    return { inputAxis: i };
+  }
+
+  get outputAxes(): string[][] {
+    return this.model.outputs.map((o) => o.axes.map((a) => a.id));
+  }
+
+  /** Run one tile; returns each output cropped to the pixels the tile owns, with their start. */
+  async runTile(tile: Tile): Promise<{ data: NdArray; start: number[] }[]> {
+    const raw = await readPadded(this.source, tile.regionStart, this.plan.tileShape, this.input.pad);
+    const pre = applyOps(this.pre.ops, { ...raw, axes: this.input.axes.map((a) => a.id) }, this.options.stats);
+    const results = await this.runner.run([pre]);
+    return results.map((result, j) => {
+      const out = this.model.outputs[j];
+      if (!out) return { data: result, start: result.shape.map(() => 0) };
+      const post = applyOps(this.post[j].ops, { ...result, axes: out.axes.map((a) => a.id) }, this.options.stats);
+      const maps = this.outputMaps[j];
+      if (post.shape.length !== maps.length) throw new FairioError('INVALID_ARGUMENT', `output "${out.id}" has ${post.shape.length} dimensions, but ${maps.length} axes are declared`);
+      const shape = this.outputShapes[j];
+      maps.forEach((m, k) => {
+        if (m.inputAxis < 0 && shape[k] === -1) shape[k] = post.shape[k];
+      });
+      // Crop: along tiled axes keep [ownStart, ownStop) of this tile; other axes whole.
+      const start = maps.map((m) => (m.inputAxis >= 0 ? tile.ownStart[m.inputAxis] : 0));
+      const cropShape = maps.map((m, k) => (m.inputAxis >= 0 ? tile.ownStop[m.inputAxis] - tile.ownStart[m.inputAxis] : post.shape[k]));
+      maps.forEach((m, k) => {
+        if (m.inputAxis >= 0 && post.shape[k] !== this.plan.tileShape[m.inputAxis]) {
+          throw new FairioError('INVALID_ARGUMENT', `output "${out.id}" axis "${out.axes[k].id}" came out ${post.shape[k]} long for an input tile of ${this.plan.tileShape[m.inputAxis]}`);
+        }
+      });
+      const cropped: NdArray = { data: allocate(post.dtype, size(cropShape)), shape: cropShape, dtype: post.dtype };
+      const regionInOutput = maps.map((m) => (m.inputAxis >= 0 ? tile.regionStart[m.inputAxis] : 0));
+      copyBox(post, regionInOutput, cropped, start);
+      return { data: cropped, start };
+    });
+  }
+
+  /** Output `index` for the box [start, stop) of its axes, from the tiles that own it. */
+  async predictBox(index: number, start: number[], stop: number[]): Promise<NdArray> {
+    const maps = this.outputMaps[index];
+    const inStart = this.plan.axes.map(() => 0);
+    const inStop = this.plan.axes.map((a) => a.size);
+    maps.forEach((m, k) => {
+      if (m.inputAxis >= 0) {
+        inStart[m.inputAxis] = start[k];
+        inStop[m.inputAxis] = stop[k];
+      }
+    });
+    let box: NdArray | undefined;
+    for (const tile of tilesMeeting(this.plan, inStart, inStop)) {
+      const part = (await this.runTile(tile))[index];
+      box ??= { data: allocate(part.data.dtype, size(stop.map((s, k) => s - start[k]))), shape: stop.map((s, k) => s - start[k]), dtype: part.data.dtype };
+      copyBox(part.data, part.start, box, start);
+    }
+    return box!;
+  }
+
+  /** Every output in full (for images that fit in memory). */
+  async predictAll(onTile?: (done: number, total: number) => void): Promise<NdArray[]> {
+    let outputs: NdArray[] | undefined;
+    let done = 0;
+    for (const tile of tiles(this.plan)) {
+      const parts = await this.runTile(tile);
+      outputs ??= parts.map((p, j) => {
+        const shape = this.outputShapes[j] ?? p.data.shape;
+        return { data: allocate(p.data.dtype, size(shape)), shape: [...shape], dtype: p.data.dtype };
+      });
+      parts.forEach((p, j) => copyBox(p.data, p.start, outputs![j], outputs![j].shape.map(() => 0)));
+      onTile?.(++done, this.plan.count);
+    }
+    return outputs!;
+  }
+}
+
+/** An in-memory tensor as `InputAccess`. */
+export function arrayAccess(array: NdArray): InputAccess {
+  return {
+    shape: array.shape,
+    async read(start, stop) {
+      const shape = stop.map((s, d) => s - start[d]);
+      const out: NdArray = { data: allocate(array.dtype, size(shape)), shape, dtype: array.dtype };
+      copyBox(array, array.shape.map(() => 0), out, start);
+      return out;
+    },
+  };
+}
+
+/** Input statistics of whole in-memory tensors. */
+export async function inputStats(model: ModelSpec, inputs: NdArray[]): Promise<StatValues> {
+  const pipelines = [...model.inputs, ...model.outputs].map(processingFor);
+  const stats: StatValues = new Map();
+  for (const [tensorId, measures] of measuresByTensor(pipelines)) {
+    const i = model.inputs.findIndex((t) => t.id === tensorId);
+    if (i < 0) continue;
+    const input = inputs[i];
+    for (const [k, v] of await computeStats(measures, { axes: model.inputs[i].axes.map((a) => a.id), shape: input.shape }, wholeArray(input.data, input.shape))) stats.set(k, v);
+  }
+  return stats;
+}
+
+export interface PredictArraysOptions extends PlanOptions {
+  /**
+   * 'direct': run the model once on the whole inputs, unpadded and uncropped
+   * (bioimageio.core's model test); 'tiled' (default): the tile plan, padded by
+   * the halo as bioimageio.core's blocked prediction.
+   */
+  mode?: 'direct' | 'tiled';
+}
+
+/** Predict in-memory input tensors (model axes) with the model's pre- and post-processing. */
+export async function predictArrays(model: ModelSpec, runner: ModelRunner, inputs: NdArray[], options: PredictArraysOptions = {}): Promise<NdArray[]> {
+  const stats = await inputStats(model, inputs);
+  if (options.mode === 'direct') {
+    const pre = model.inputs.map((t, i) => applyOps(processingFor(t).ops, { ...inputs[i], axes: t.axes.map((a) => a.id) }, stats));
+    const raw = await runner.run(pre);
+    const post = model.outputs.map(processingFor);
+    // Statistics of outputs (rare) are measured on the raw outputs, before their post-processing.
+    for (const [tensorId, measures] of measuresByTensor(post)) {
+      const j = model.outputs.findIndex((t) => t.id === tensorId);
+      if (j < 0) continue;
+      for (const [k, v] of await computeStats(measures, { axes: model.outputs[j].axes.map((a) => a.id), shape: raw[j].shape }, wholeArray(raw[j].data, raw[j].shape))) stats.set(k, v);
+    }
+    return raw.map((r, j) => (model.outputs[j] ? stripAxes(applyOps(post[j].ops as ProcessingOp[], { ...r, axes: model.outputs[j].axes.map((a) => a.id) }, stats)) : r));
+  }
+  return new TiledPrediction(model, runner, arrayAccess(inputs[0]), { ...options, stats }).predictAll();
+}
+
+function stripAxes(t: Tensor): NdArray {
+  return { data: t.data, shape: t.shape, dtype: t.dtype };
+}
