@@ -9,7 +9,9 @@ import { isFairioError } from '@fairio/ngff';
 import { nodes } from '@fairio/model-runner';
 import { registerNode } from './node-command.js';
 import { registerConvert } from './commands/convert.js';
+import { registerCrate } from './commands/crate.js';
 import { registerInfo } from './commands/info.js';
+import { registerModel } from './commands/model.js';
 import { registerSample } from './commands/sample.js';
 import { registerValidate } from './commands/validate.js';
 
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerValidate(program);
   registerSample(program);
+  registerCrate(program);
+  registerModel(program);
   for (const node of nodes) registerNode(program, node);
   // Errors surface as exceptions (handled in `main`), not process exits, at every level of subcommands.
   const override = (command: Command): void => command.commands.forEach((c) => override(c.exitOverride()));

@@ -25,6 +25,9 @@ export { planTiles, tiles, tilesMeeting, inputHalo, type TilePlan, type Tile } f
 export { TiledPrediction, predictArrays, arrayAccess, inputStats, readPadded, type ModelRunner, type InputAccess } from './tiling/predict.js';
 export { compareTensors, type Comparison } from './reproduce.js';
 export { testModel, type ModelTestResult, type OutputTestResult } from './test-model.js';
+export { packageModel, packageDemoModel, demoTestInput, readTestInput, type PackageOptions } from './package/package-model.js';
+export { buildDemoNetwork, DEMO_HALO } from './package/demo-network.js';
+export { predictNode, runPredict } from './predict-node.js';
 
 import { openModelPackage, type OpenOptions } from './spec/load.js';
 import { validatePackage, type ModelValidation, type ValidateOptions } from './spec/validate.js';

@@ -94,7 +94,7 @@ export interface PlanOptions {
   tile?: number | Record<string, number>;
 }
 
-/** Default wanted tile: bioimageio.core's default block size parameter n = 10 (min + 10·step), at least 256. */
+/** Default wanted tile: bioimageio.core's default block size parameter n = 10 (min + 10·step), at least 512. */
 const DEFAULT_N = 10;
 
 export function planTiles(model: ModelSpec, input: TensorSpec, imageShape: number[], options: PlanOptions = {}): TilePlan {
@@ -115,7 +115,7 @@ export function planTiles(model: ModelSpec, input: TensorSpec, imageShape: numbe
     const whole = size + 2 * halo;
     let tile: number;
     if (valid.step === 0) tile = valid.min;
-    else if (wanted === undefined) tile = Math.min(validSize(valid, whole), Math.max(validSize(valid, valid.min + DEFAULT_N * valid.step), validSize(valid, 256)));
+    else if (wanted === undefined) tile = Math.min(validSize(valid, whole), Math.max(validSize(valid, valid.min + DEFAULT_N * valid.step), validSize(valid, 512, true)));
     else if (!Number.isFinite(wanted) || wanted <= 0 || wanted >= whole) tile = validSize(valid, whole);
     else tile = Math.max(valid.min, validSize(valid, wanted, true));
     if (tile - 2 * halo <= 0) {
