@@ -14,7 +14,10 @@ export type FairioErrorCode =
   | 'INVALID_TIFF'
   | 'INVALID_ARGUMENT'
   | 'OUTPUT_EXISTS'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'MISSING_DEPENDENCY'
+  | 'MACRO_FAILED'
+  | 'TIMEOUT';
 
 export class FairioError extends Error {
   readonly code: FairioErrorCode;

@@ -56,6 +56,8 @@ const cases: Record<string, WriteTiffOptions> = {
     width: 24, height: 16, dtype: 'uint8', planeCount: 6,
     description: 'ImageJ=1.54f\nimages=6\nchannels=2\nslices=3\nhyperstack=true\nunit=micron\nspacing=0.7\n',
   },
+  // ImageJ reads the planes of a hyperstack as one block: they must lie back to back (odd offsets included).
+  'imagej_u16_odd.tif': { width: 32, height: 24, dtype: 'uint16', planeCount: 2, description: 'ImageJ=1.53t\nimages=2\n', resolution: { x: 4, y: 5 } },
 };
 
 interface Ref {

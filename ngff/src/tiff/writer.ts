@@ -173,7 +173,19 @@ class TiffStreamWriter {
       await this.writePlane(plane, count++);
     }
     if (count !== this.options.planeCount) throw invalid(`only ${count} of ${this.options.planeCount} planes were given`, this.file);
+    for (const { index, offsets, counts } of this.deferred) await this.writeIfd(index, offsets, counts);
   }
+
+  /**
+   * ImageJ (and tifffile) read the planes of an uncompressed ImageJ
+   * hyperstack as one contiguous block from the first plane's offset, so
+   * there the IFDs go after all the pixel data instead of after each plane.
+   */
+  private get contiguous(): boolean {
+    return this.layout.compression === Compression.None && (this.options.description?.startsWith('ImageJ=') ?? false);
+  }
+
+  private readonly deferred: { index: number; offsets: number[]; counts: number[] }[] = [];
 
   private async append(data: Uint8Array): Promise<number> {
     const at = this.pos;
@@ -207,7 +219,8 @@ class TiffStreamWriter {
       counts.push(chunk.length);
       await this.append(chunk);
     }
-    await this.writeIfd(index, offsets, counts);
+    if (this.contiguous) this.deferred.push({ index, offsets, counts });
+    else await this.writeIfd(index, offsets, counts);
   }
 
   /** The plane's strips (views, no copy) or tiles (copied, zero-padded at the edges). */
