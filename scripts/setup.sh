@@ -7,6 +7,30 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
+# System packages: installed only when missing, and only as root with apt-get;
+# elsewhere it says what to install, and the tests that need them skip (outside CI).
+apt_updated=0
+apt_install() { # apt_install "what for" PACKAGE...
+  local why=$1
+  shift
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null; then
+    log "not installing $* ($why): needs root and apt-get; install them by hand"
+    return 0
+  fi
+  log "installing $* ($why)"
+  if [ "$apt_updated" = "0" ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# ImageJ macro node: ImageJ 1.x (Debian's imagej: /usr/share/java/ij.jar and a JRE), a virtual
+# display for it (xvfb-run), and javac to compile its dialog watchdog (model-runner/src/imagej/watchdog.ts).
+if [ ! -f /usr/share/java/ij.jar ] || ! command -v xvfb-run >/dev/null || ! command -v javac >/dev/null; then
+  apt_install "ImageJ macro node" imagej xvfb xauth default-jdk-headless
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing Node packages (npm ci)"
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error

@@ -1,0 +1,153 @@
+/**
+ * What a macro is given, checked without ImageJ: the params text, the
+ * getArgument() string, Fiji script parameters, the ImageJ TIFF header, the
+ * region syntax, and which ImageJ is found.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fillScriptParameters, macroArgument, macroString, parseMacroParameters } from './arguments.js';
+import { imagejDescription, inputStem, parseRegion } from './inputs.js';
+import { locateImageJ } from './locate.js';
+import { imagejMacroNode } from './node.js';
+import { checkParameters } from '../parameters.js';
+
+describe('parseMacroParameters', () => {
+  it('reads bare, double-quoted, single-quoted and bracketed values verbatim', () => {
+    const text = `sigma=2 name="cell A" quote="say \\"hi\\" \\\\o/" shell='$(touch /tmp/pwned); rm -rf ~' list=[a, b] empty="" url=http://x/?a=b&c=d`;
+    expect(parseMacroParameters(text)).toEqual([
+      { key: 'sigma', value: '2' },
+      { key: 'name', value: 'cell A' },
+      { key: 'quote', value: 'say "hi" \\o/' },
+      { key: 'shell', value: '$(touch /tmp/pwned); rm -rf ~' },
+      { key: 'list', value: 'a, b' },
+      { key: 'empty', value: '' },
+      { key: 'url', value: 'http://x/?a=b&c=d' },
+    ]);
+    expect(parseMacroParameters(undefined)).toEqual([]);
+    expect(parseMacroParameters('  \n ')).toEqual([]);
+  });
+
+  it('refuses what it cannot pass on faithfully, saying which parameter', () => {
+    expect(() => parseMacroParameters('sigma')).toThrow(/expected key=value, found "sigma"/);
+    expect(() => parseMacroParameters('1x=2')).toThrow(/expected key=value/);
+    expect(() => parseMacroParameters('a="open')).toThrow(/"a" opens with " but never closes/);
+    expect(() => parseMacroParameters('a="x"y')).toThrow(/separate parameters with spaces/);
+    expect(() => parseMacroParameters('a=1 a=2')).toThrow(/"a" is given twice/);
+    expect(() => parseMacroParameters('input=x.tif')).toThrow(/"input" is set by fairio/);
+    expect(() => parseMacroParameters('a="line\nbreak"')).toThrow(/line break/);
+    try {
+      parseMacroParameters('sigma');
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+  });
+});
+
+describe('macroArgument', () => {
+  it('is input=… output=… then the parameters, in ImageJ option syntax', () => {
+    const params = parseMacroParameters('sigma=2 name="cell A" shell="$(id)"');
+    expect(macroArgument('/data/a b.tif', '/out/', params)).toBe('input=[/data/a b.tif] output=/out/ sigma=2 name=[cell A] shell=$(id)');
+    expect(macroArgument('/a.tif', '/o/', [{ key: 'e', value: '' }])).toBe('input=/a.tif output=/o/ e=[]');
+    expect(() => macroArgument('/a.tif', '/o/', [{ key: 'x', value: 'a ]b' }])).toThrow(/both spaces and "]"/);
+  });
+
+  it('quotes macro string literals', () => {
+    expect(macroString('a "b" \\c\n')).toBe('"a \\"b\\" \\\\c\\n"');
+  });
+});
+
+describe('fillScriptParameters', () => {
+  const macro = [
+    '#@ Double sigma',
+    '#@ String (label="Method", value="Otsu") method',
+    '#@ File input',
+    '#@ File (style="directory") output',
+    '#@ ImagePlus imp',
+    '#@ Boolean watershed',
+    '#@output String result',
+    'print(sigma);',
+  ].join('\n');
+
+  it('turns #@ lines into assignments, one line for one line', () => {
+    const filled = fillScriptParameters(macro, { sigma: '2.5', input: '/in/a "b".tif', output: '/out/', watershed: 'true' });
+    expect(filled.split('\n')).toEqual([
+      'sigma = 2.5;',
+      'method = "Otsu";',
+      'input = "/in/a \\"b\\".tif";',
+      'output = "/out/";',
+      'imp = getImageID();',
+      'watershed = true;',
+      '',
+      'print(sigma);',
+    ]);
+  });
+
+  it('says which script parameters lack a value or have a wrong one', () => {
+    expect(() => fillScriptParameters(macro, { input: 'i', output: 'o' })).toThrow(/script parameters sigma, watershed: give them in params/);
+    expect(() => fillScriptParameters(macro, { sigma: 'wide', input: 'i', output: 'o', watershed: 'true' })).toThrow(/"sigma" is a Double, but its value "wide" is not a number/);
+    expect(() => fillScriptParameters('#@ Boolean w', { w: 'maybe' })).toThrow(/use true or false/);
+    expect(() => fillScriptParameters('#@ (', {})).toThrow(/cannot read the script parameter line/);
+  });
+
+  it('leaves a macro without script parameters as it is', () => {
+    const plain = 'run("Gaussian Blur...", "sigma=2");\r\nprint("#@ not a parameter");\r\n';
+    expect(fillScriptParameters(plain, {})).toBe(plain);
+  });
+});
+
+describe('ImageJ TIFF header and regions', () => {
+  it('describes a hyperstack with its calibration as ImageJ writes it', () => {
+    const description = imagejDescription({ axes: ['t', 'c', 'z', 'y', 'x'], shape: [2, 3, 4, 8, 8], scale: [1.5, 1, 0.5, 0.2, 0.2], units: ['second', undefined, 'micrometer', 'micrometer', 'micrometer'] });
+    expect(description.split('\n')).toEqual(['ImageJ=1.53t', 'images=24', 'channels=3', 'slices=4', 'frames=2', 'hyperstack=true', 'mode=grayscale', 'unit=micron', 'spacing=0.5', 'finterval=1.5', 'tunit=sec', 'loop=false', '']);
+    expect(imagejDescription({ axes: ['y', 'x'], shape: [4, 4], scale: [1, 1], units: [undefined, undefined] })).toBe('ImageJ=1.53t\nimages=1\nloop=false\n');
+  });
+
+  it('reads regions as axis=index or axis=start:stop', () => {
+    expect(parseRegion('z=10 y=0:512, x=256:768')).toEqual({ z: 10, y: [0, 512], x: [256, 768] });
+    expect(parseRegion(' ')).toBeUndefined();
+    expect(() => parseRegion('z=-1')).toThrow(/not axis=index or axis=start:stop/);
+  });
+
+  it('names outputs after the input', () => {
+    expect(['a/cells.ome.zarr', 'a/cells.zarr/', 'x/cells.ome.tif', 'cells.TIFF', 'weird'].map(inputStem)).toEqual(['cells', 'cells', 'cells', 'cells', 'weird']);
+  });
+});
+
+describe('locateImageJ', () => {
+  it('takes an ij.jar, an ImageJ or Fiji folder, and says what is wrong otherwise', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fairio-locate-'));
+    try {
+      const env = { PATH: process.env.PATH, JAVA_HOME: undefined };
+      expect(() => locateImageJ(path.join(tmp, 'nothing.jar'), env)).toThrow(/ImageJ named by the imagej parameter does not exist/);
+      fs.writeFileSync(path.join(tmp, 'macro.txt'), '');
+      expect(() => locateImageJ(path.join(tmp, 'macro.txt'), env)).toThrow(/is not an ImageJ jar or folder/);
+      expect(() => locateImageJ(tmp, env)).toThrow(/has no ij.jar nor jars\/ij-\*.jar/);
+      const fiji = path.join(tmp, 'Fiji.app');
+      fs.mkdirSync(path.join(fiji, 'jars'), { recursive: true });
+      for (const jar of ['ij-1.53t.jar', 'ij-1.54f.jar', 'ij-1.54.jar', 'imagej-legacy-1.0.jar']) fs.writeFileSync(path.join(fiji, 'jars', jar), '');
+      if (process.env.PATH?.split(path.delimiter).some((d) => fs.existsSync(path.join(d, 'java')))) {
+        const found = locateImageJ(undefined, { ...env, FIJI_HOME: fiji });
+        expect(found.jar).toBe(path.join(fiji, 'jars', 'ij-1.54f.jar'));
+        expect(found.classPath).toEqual([path.join(fiji, 'jars', '*')]);
+        expect(found.pluginsDir).toBe(fiji);
+      }
+      expect(() => locateImageJ(undefined, { PATH: '' })).toThrow(expect.objectContaining({ code: 'MISSING_DEPENDENCY' }));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the imagej-macro node description', () => {
+  it('declares the macro, the images (positional, several), the output folder and checked parameters', () => {
+    const d = imagejMacroNode.description;
+    expect(d.command).toEqual(['macro']);
+    expect(d.inputs.map((i) => [i.name, i.positional ?? false, i.multiple ?? false])).toEqual([['macro', false, false], ['images', true, true]]);
+    expect(d.outputs[0]).toMatchObject({ name: 'output', short: 'o' });
+    expect(checkParameters(d, { params: 'a=1', timeout: '30', memory: '2g', region: 'z=1 y=0:10' })).toMatchObject({ params: 'a=1', timeout: 30, memory: '2g', level: 0 });
+    expect(() => checkParameters(d, { memory: 'lots' })).toThrow(/memory/);
+    expect(() => checkParameters(d, { timeout: '0' })).toThrow(/at least 1/);
+  });
+});

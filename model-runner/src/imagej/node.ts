@@ -1,0 +1,102 @@
+/**
+ * The `imagej-macro` node (`fairio macro`): the description every front door
+ * is derived from, and `run`, which hands the work to `runMacro` and reports
+ * the ImageJ and Java that ran, as ImageJ itself told, for provenance.
+ */
+import type { AnalysisNode, NodeDescription, NodeRunContext, NodeRunResult } from '../node.js';
+import { runMacro } from './run-macro.js';
+
+export const imagejMacroDescription: NodeDescription = {
+  id: 'imagej-macro',
+  command: ['macro'],
+  name: 'ImageJ macro',
+  version: '0.1.0',
+  summary: 'Run an ImageJ/Fiji macro (.ijm) on images with a real ImageJ, headless, and keep what it saves as OME-Zarr and CSV',
+  help: [
+    'Runs a macro recorded in Fiji (or written by hand) on each image in turn, in one ImageJ started under a virtual display.',
+    'Each image is open as the current image when the macro starts; getArgument() holds "input=<path> output=<dir>" followed by the params,',
+    'and Fiji script parameters (#@ Double sigma) are filled from the same params. When the macro ends, every image it created or changed',
+    'and the Results table (results.csv) are saved unless it saved them itself. Each image gets a subfolder of the output folder: its images',
+    'as OME-Zarr with calibration, its tables as CSV, its part of the ImageJ log as log.txt.',
+    'A macro error (which in ImageJ opens a dialog) or a run past the time limit stops ImageJ and fails with ImageJ\'s message; the output folder',
+    'then does not appear. Example: fairio macro --macro count.ijm cells.ome.zarr -o counted --params "sigma=2 method=Otsu"',
+  ].join('\n'),
+  inputs: [
+    { name: 'macro', label: 'Macro', help: 'The ImageJ macro (.ijm), e.g. as Fiji\'s recorder wrote it.', formats: ['imagej-macro'] },
+    { name: 'images', label: 'Images', help: 'Images to run the macro on, each in turn: TIFF, OME-TIFF or OME-Zarr.', formats: ['tiff', 'ome-zarr'], multiple: true, positional: true },
+  ],
+  parameters: [
+    {
+      name: 'params',
+      type: 'text',
+      label: 'Macro parameters',
+      help: 'key=value pairs for the macro, separated by spaces; quote values with spaces ("cell A" or [cell A])',
+      optional: true,
+    },
+    { name: 'timeout', type: 'integer', label: 'Time limit per image (s)', help: 'ImageJ is stopped when one image takes longer (start-up included for the first)', default: 600, min: 1, max: 86_400 },
+    { name: 'imagej', type: 'text', label: 'ImageJ', help: 'An ij.jar or an ImageJ/Fiji folder (default: FIJI_HOME, then the system ImageJ)', optional: true },
+    { name: 'memory', type: 'text', label: 'Java memory', help: 'Maximum Java heap, e.g. 4g (java -Xmx)', optional: true, pattern: '[0-9]+[kKmMgG]?' },
+    { name: 'level', type: 'integer', label: 'OME-Zarr level', help: 'Pyramid level of OME-Zarr inputs given to the macro (0 = full resolution)', default: 0, min: 0 },
+    { name: 'region', type: 'text', label: 'OME-Zarr region', help: 'Part of OME-Zarr inputs, per axis an index or start:stop, e.g. "z=10 y=0:512 x=0:512"', optional: true, pattern: '\\s*([A-Za-z]\\w*=\\d+(:\\d+)?[\\s,;]*)*' },
+  ],
+  outputs: [
+    {
+      name: 'output',
+      label: 'Output folder',
+      help: 'Folder to create: per image a subfolder with the images the macro saved (OME-Zarr), results.csv, other tables and log.txt',
+      formats: ['ome-zarr', 'csv'],
+      short: 'o',
+    },
+  ],
+  citations: [
+    { doi: '10.1038/nmeth.2089', text: 'Schneider CA, Rasband WS, Eliceiri KW. NIH Image to ImageJ: 25 years of image analysis. Nature Methods 9, 671–675 (2012)' },
+    { doi: '10.1038/nmeth.2019', text: 'Schindelin J et al. Fiji: an open-source platform for biological-image analysis. Nature Methods 9, 676–682 (2012)' },
+  ],
+  edam: { operations: ['operation_3443'], topics: ['topic_3383'] },
+};
+
+export const imagejMacroNode: AnalysisNode = {
+  description: imagejMacroDescription,
+  async run(context: NodeRunContext): Promise<NodeRunResult> {
+    const p = context.parameters;
+    const images = context.inputs.images;
+    const result = await runMacro({
+      macro: context.inputs.macro as string,
+      images: images === undefined ? [] : Array.isArray(images) ? images : [images],
+      output: context.outputs.output,
+      parameters: p.params as string | undefined,
+      timeoutSeconds: p.timeout as number | undefined,
+      imagej: p.imagej as string | undefined,
+      memory: p.memory as string | undefined,
+      level: p.level as number | undefined,
+      region: p.region as string | undefined,
+      overwrite: context.overwrite,
+      workers: context.workers,
+      onProgress: context.onProgress,
+      signal: context.signal,
+    });
+    return {
+      outputs: {
+        output: result.output,
+      },
+      software: [
+        { name: 'ImageJ', version: result.imagej.version, url: 'https://imagej.net/ij/' },
+        { name: `Java (${result.imagej.javaVendor || 'unknown vendor'})`, version: result.imagej.java },
+      ],
+      summary: {
+        images: result.images.length,
+        macroSha256: result.macroSha256,
+        imagejJar: result.imagej.jar,
+        imagejSeconds: Number(result.imagejSeconds.toFixed(2)),
+        perImage: result.images.map((i) => ({
+          input: i.input,
+          folder: i.folder,
+          images: i.images.length,
+          tables: i.tables.length,
+          ...(i.resultRows !== undefined ? { resultRows: i.resultRows } : {}),
+        })),
+        ...(result.warnings.length ? { warnings: result.warnings } : {}),
+      },
+    };
+  },
+};
