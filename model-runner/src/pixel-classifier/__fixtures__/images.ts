@@ -69,3 +69,45 @@ export async function vigraFeatures(image: SampleImage, features: [string, numbe
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Sparse "scribbles" on a 2D image: short horizontal strokes every 16 rows,
+ * each pixel labelled by the brightness of the image smoothed at σ = 2
+ * (1 dark background, 2 dim, 3 bright), the strokes alternating between a
+ * training set and a held-out set.
+ */
+export function scribbles(image: SampleImage, smoothed: Float32Array, thresholds = [28, 75]): { train: Uint8Array; heldOut: Uint8Array } {
+  const [ny, nx] = image.shape;
+  const train = new Uint8Array(ny * nx);
+  const heldOut = new Uint8Array(ny * nx);
+  let stroke = 0;
+  for (let y = 6; y < ny; y += 16) {
+    for (let x0 = (y * 7) % 24; x0 + 12 <= nx; x0 += 24) {
+      const target = stroke++ % 2 === 0 ? train : heldOut;
+      for (let x = x0; x < x0 + 12; x++) {
+        const v = smoothed[y * nx + x];
+        target[y * nx + x] = v < thresholds[0] ? 1 : v < thresholds[1] ? 2 : 3;
+      }
+    }
+  }
+  return { train, heldOut };
+}
+
+/** vigra features + scikit-learn forest on the same labels (reference.py pipeline). */
+export async function referencePipeline(image: SampleImage, train: Uint8Array, heldOut: Uint8Array, features: [string, number][], options: { trees?: number; seed?: number; jobs?: number } = {}) {
+  const dir = tempDir();
+  try {
+    const file = (name: string) => path.join(dir, name);
+    fs.writeFileSync(file('image.f32'), image.data);
+    fs.writeFileSync(file('train.u8'), train);
+    fs.writeFileSync(file('held.u8'), heldOut);
+    fs.writeFileSync(file('spec.json'), JSON.stringify({ features, trees: options.trees ?? 100, seed: options.seed ?? 0, jobs: options.jobs ?? 1 }));
+    const summary = await systemPythonJson<{ heldOutAccuracy: number; featureSeconds: number; trainSeconds: number; predictSeconds: number; peakRssMiB: number }>(
+      `import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')`,
+      [referenceScript, 'pipeline', file('image.f32'), image.shape.join(','), file('train.u8'), file('held.u8'), file('ref'), file('spec.json')],
+    );
+    return { ...summary, labels: new Uint8Array(fs.readFileSync(file('ref.labels.u8'))) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

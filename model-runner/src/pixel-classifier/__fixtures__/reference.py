@@ -13,6 +13,9 @@ and scikit-learn's RandomForestClassifier. Run with the system Python
       SPEC: {"trees": 100, "seed": 0, "train": "mask file (u8, 1 = train)", "jobs": 1}
       writes OUT_PREFIX.labels.u8 (argmax class, 1..K) and .proba.f32 ([class][pixel]);
       prints JSON with timings and accuracies on labelled pixels outside the training mask
+  reference.py pipeline IMAGE.f32 SHAPE TRAIN.u8 HELD_OUT.u8 OUT_PREFIX SPEC.json
+      vigra features (SPEC "features" as above) + RandomForestClassifier trained on TRAIN
+      labels; writes OUT_PREFIX.labels.u8 and prints timings, held-out accuracy, peak RSS
 """
 import json
 import math
@@ -99,5 +102,42 @@ def forest_command(args):
     print(json.dumps({"trainSeconds": t1 - t0, "predictSeconds": t2 - t1, "heldOutAccuracy": accuracy, "trainPixels": int(train.sum()), "heldOutPixels": int(held_out.sum()), "classes": forest.classes_.tolist()}))
 
 
+def all_features(image, spec):
+    """Planar [feature][pixel] float32 of every (id, scale) in spec, as ilastik computes them (float32)."""
+    parts = [feature(image, feature_id, float(scale), spec.get("in2d", False)) for feature_id, scale in spec["features"]]
+    return np.concatenate(parts, axis=0).reshape(sum(p.shape[0] for p in parts), -1)
+
+
+def pipeline_command(args):
+    """vigra features + scikit-learn forest: train on TRAIN labels, predict every pixel, score on HELD-OUT labels."""
+    import resource
+    from sklearn.ensemble import RandomForestClassifier
+
+    image_path, shape, train_path, held_out_path, prefix, spec_path = args
+    spec = json.load(open(spec_path))
+    shape = tuple(int(s) for s in shape.split(","))
+    image = tagged(np.fromfile(image_path, np.float32).reshape(shape))
+    t0 = time.perf_counter()
+    x = all_features(image, spec)
+    t1 = time.perf_counter()
+    train = np.fromfile(train_path, np.uint8)
+    held_out = np.fromfile(held_out_path, np.uint8)
+    rows = x[:, train > 0].T
+    forest = RandomForestClassifier(n_estimators=spec.get("trees", 100), random_state=spec.get("seed", 0), n_jobs=spec.get("jobs", 1))
+    forest.fit(rows, train[train > 0])
+    t2 = time.perf_counter()
+    proba = forest.predict_proba(x.T)
+    t3 = time.perf_counter()
+    predicted = forest.classes_[np.argmax(proba, axis=1)].astype(np.uint8)
+    predicted.tofile(prefix + ".labels.u8")
+    mask = held_out > 0
+    accuracy = float((predicted[mask] == held_out[mask]).mean()) if mask.any() else None
+    print(json.dumps({
+        "featureSeconds": t1 - t0, "trainSeconds": t2 - t1, "predictSeconds": t3 - t2,
+        "heldOutAccuracy": accuracy, "features": int(x.shape[0]), "pixels": int(x.shape[1]),
+        "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
 if __name__ == "__main__":
-    {"features": features_command, "forest": forest_command}[sys.argv[1]](sys.argv[2:])
+    {"features": features_command, "forest": forest_command, "pipeline": pipeline_command}[sys.argv[1]](sys.argv[2:])
