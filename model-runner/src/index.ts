@@ -16,3 +16,4 @@ export { checkParameter, checkParameters } from './parameters.js';
 export { runNode, FAIRIO, type RunRecord, type RunRequest, type RunOptions } from './run.js';
 export { nodes } from './registry.js';
 export * as bioimageio from './bioimageio/index.js';
+export * as imagej from './imagej/index.js';

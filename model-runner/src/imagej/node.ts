@@ -13,14 +13,15 @@ export const imagejMacroDescription: NodeDescription = {
   version: '0.1.0',
   summary: 'Run an ImageJ/Fiji macro (.ijm) on images with a real ImageJ, headless, and keep what it saves as OME-Zarr and CSV',
   help: [
-    'Runs a macro recorded in Fiji (or written by hand) on each image in turn, in one ImageJ started under a virtual display.',
-    'Each image is open as the current image when the macro starts; getArgument() holds "input=<path> output=<dir>" followed by the params,',
-    'and Fiji script parameters (#@ Double sigma) are filled from the same params. When the macro ends, every image it created or changed',
-    'and the Results table (results.csv) are saved unless it saved them itself. Each image gets a subfolder of the output folder: its images',
-    'as OME-Zarr with calibration, its tables as CSV, its part of the ImageJ log as log.txt.',
-    'A macro error (which in ImageJ opens a dialog) or a run past the time limit stops ImageJ and fails with ImageJ\'s message; the output folder',
-    'then does not appear. Example: fairio macro --macro count.ijm cells.ome.zarr -o counted --params "sigma=2 method=Otsu"',
-  ].join('\n'),
+    'Runs a macro recorded in Fiji (or written by hand) on each image in turn, in one ImageJ started under a virtual display. ' +
+      'Each image is open as the current image when the macro starts; getArgument() holds "input=<path> output=<dir>" followed by the params, ' +
+      'and Fiji script parameters (#@ Double sigma) are filled from the same params. When the macro ends, every image it created or changed ' +
+      'and the Results table (results.csv) are saved unless it saved them itself.',
+    'Each image gets a subfolder of the output folder: its images as OME-Zarr with calibration, its tables as CSV, its part of the ImageJ log as log.txt. ' +
+      "A macro error (which in ImageJ opens a dialog) or a run past the time limit stops ImageJ and fails with ImageJ's message; the output folder then does not appear. " +
+      'A macro is a program (it can run commands with exec): run only macros you trust.',
+    'Example: fairio macro --macro count.ijm cells.ome.zarr -o counted --params "sigma=2 method=Otsu"',
+  ].join('\n\n'),
   inputs: [
     { name: 'macro', label: 'Macro', help: 'The ImageJ macro (.ijm), e.g. as Fiji\'s recorder wrote it.', formats: ['imagej-macro'] },
     { name: 'images', label: 'Images', help: 'Images to run the macro on, each in turn: TIFF, OME-TIFF or OME-Zarr.', formats: ['tiff', 'ome-zarr'], multiple: true, positional: true },

@@ -155,8 +155,10 @@ export async function runMacro(options: MacroRunOptions): Promise<MacroRunResult
     const recent = tail(`${stdout}${stderr ? `\n${stderr}` : ''}`);
     const context = recent ? `\nImageJ's last output:\n${recent}` : '';
     if (fs.existsSync(dialogFile)) {
+      // ImageJ's dialog: a title, the message, a blank line, then the offending statement with <> around the error.
       const [title, ...text] = fs.readFileSync(dialogFile, 'utf8').split('\n');
-      throw new FairioError('MACRO_FAILED', `the macro failed${where}: ImageJ reported "${title}": ${text.join('\n').trim()}`, { path: options.macro });
+      const message = text.map((l) => l.trim()).filter(Boolean).join(' — ');
+      throw new FairioError('MACRO_FAILED', `the macro failed${where}: ImageJ reported "${title}": ${message}`, { path: options.macro });
     }
     if (outcome.aborted) throw new FairioError('MACRO_FAILED', `the run was cancelled${where}; ImageJ was stopped`, { path: options.macro });
     if (outcome.timedOut) {
