@@ -31,6 +31,12 @@ if [ ! -f /usr/share/java/ij.jar ] || ! command -v xvfb-run >/dev/null || ! comm
   apt_install "ImageJ macro node" imagej xvfb xauth default-jdk-headless
 fi
 
+# Pixel-classifier references: vigra is not on PyPI, so its tests run Debian's python3-vigra
+# (with scikit-learn and h5py) in the system Python, /usr/bin/python3.
+if ! /usr/bin/python3 -c 'import vigra, sklearn, h5py' 2>/dev/null; then
+  apt_install "pixel-classifier references: vigra, scikit-learn" python3-vigra python3-sklearn python3-h5py
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing Node packages (npm ci)"
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
