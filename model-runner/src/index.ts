@@ -17,3 +17,4 @@ export { runNode, FAIRIO, type RunRecord, type RunRequest, type RunOptions } fro
 export { nodes } from './registry.js';
 export * as bioimageio from './bioimageio/index.js';
 export * as imagej from './imagej/index.js';
+export * as ops from './ops/index.js';

@@ -3,6 +3,9 @@ import type { AnalysisNode } from './node.js';
 import { classifyFeatures, classifyPredict, classifyTrain } from './pixel-classifier/nodes.js';
 import { predictNode } from './bioimageio/predict-node.js';
 import { imagejMacroNode } from './imagej/node.js';
+import { thresholdNode } from './ops/threshold.js';
+import { labelNode } from './ops/label.js';
+import { measureNode } from './ops/measure.js';
 
 export const nodes: AnalysisNode[] = [
   classifyTrain,
@@ -10,4 +13,7 @@ export const nodes: AnalysisNode[] = [
   classifyFeatures,
   predictNode,
   imagejMacroNode,
+  thresholdNode,
+  labelNode,
+  measureNode,
 ];
