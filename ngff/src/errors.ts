@@ -17,7 +17,8 @@ export type FairioErrorCode =
   | 'IO_ERROR'
   | 'MISSING_DEPENDENCY'
   | 'MACRO_FAILED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'UNSAFE_INPUT';
 
 export class FairioError extends Error {
   readonly code: FairioErrorCode;

@@ -1,11 +1,13 @@
 /** `fairio convert IN OUT`: TIFF / BigTIFF / OME-TIFF to OME-Zarr, chunk by chunk. */
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { convertTiff, FairioError, type ChannelDisplay, type Compressor, type DataType } from '@fairio/ngff';
 import { createProgress } from '../progress.js';
 import { emit, type CommonOptions } from '../output.js';
+import { addFairOptions, checkFairOptions, recordCommandRun, type FairCliOptions } from './crate.js';
 
-interface ConvertCliOptions extends CommonOptions {
+interface ConvertCliOptions extends CommonOptions, FairCliOptions {
   ngff: '0.4' | '0.5';
   chunks?: string;
   shards?: string;
@@ -75,9 +77,8 @@ export function parseShape(text: string | undefined, what: string): number[] | u
 }
 
 export function registerConvert(program: Command): void {
-  program
-    .command('convert')
-    .description('convert a TIFF, BigTIFF or OME-TIFF to OME-Zarr, streaming chunk by chunk')
+  addFairOptions(program.command('convert'))
+    .description('convert a TIFF, BigTIFF or OME-TIFF to OME-Zarr, streaming chunk by chunk; the run is recorded as an RO-Crate in the output and its folder')
     .argument('<input>', 'TIFF / OME-TIFF file')
     .argument('<output>', 'OME-Zarr folder to create (e.g. image.ome.zarr)')
     .addOption(new Option('--ngff <version>', 'OME-NGFF version: 0.5 (Zarr v3) or 0.4 (Zarr v2)').choices(['0.4', '0.5']).default('0.5'))
@@ -97,8 +98,24 @@ export function registerConvert(program: Command): void {
     .option('--json', 'print a JSON summary of what was written')
     .option('-q, --quiet', 'no progress bar')
     .action(async (input: string, output: string, options: ConvertCliOptions) => {
+      const fair = checkFairOptions(options);
       const progress = createProgress('converting', { quiet: options.quiet });
       const started = Date.now();
+      const { ngff, chunks, shards, levels, compressor, series, dtype, pixelSize, unit, channelNames, channelColors, name } = options;
+      const record = (error?: unknown) =>
+        options.crate === false
+          ? undefined
+          : recordCommandRun({
+              command: 'convert',
+              name: `Convert ${path.basename(input)} to OME-Zarr`,
+              input,
+              output,
+              started: new Date(started),
+              error,
+              fair,
+              imageName: name,
+              parameters: { ngff, chunks, shards, levels, compressor, series, dtype, 'pixel-size': pixelSize, unit, 'channel-names': channelNames, 'channel-colors': channelColors, name },
+            });
       try {
         const written = await convertTiff(input, output, {
           ngff: options.ngff,
@@ -115,10 +132,14 @@ export function registerConvert(program: Command): void {
           channels: channelOverrides(options.channelNames, options.channelColors),
           name: options.name,
           onProgress: (done, total) => progress.update(done, total),
+        }).catch(async (error: unknown) => {
+          await Promise.resolve(record(error)).catch(() => undefined); // a failed run still leaves a crate
+          throw error;
         });
         progress.stop();
         const seconds = (Date.now() - started) / 1000;
-        emit({ ...written, seconds }, options, (w) =>
+        const crate = await record();
+        emit({ ...written, seconds, ...(crate ? { crate: crate.crateDir } : {}) }, options, (w) =>
           [
             `wrote ${w.path} (OME-NGFF ${w.ngff}) in ${seconds.toFixed(1)} s`,
             `  axes: ${w.axes.map((a) => a.name).join(', ')}; pixel size: ${w.scale.join(' × ')}`,

@@ -1,0 +1,230 @@
+/**
+ * A workflow invocation as a Workflow Run Crate and Provenance Run Crate
+ * (0.5): one `CreateAction` for the whole run (instrument: the workflow, the
+ * root's `mainEntity`), one `CreateAction` per step run (instrument: the
+ * step's tool), a `ControlAction` per step linking the `HowToStep` to its
+ * run, and an `OrganizeAction` for the engine that orchestrated them. Data
+ * and parameter values point to the `FormalParameter`s they instantiate
+ * (`exampleOfWork`), and the parameters back to them (`workExample`).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CrateBuilder, Entity, NewCrateOptions, Ref } from './builder.js';
+import { ref } from './builder.js';
+import { addAgent, agentId, type Agent } from './agents.js';
+import { addData, describeData, DigestCache, type DescribedData } from './data-entities.js';
+import { writeFileAtomic, type LockOptions } from './lock.js';
+import { updateCrate } from './update-crate.js';
+import { addParameter, COMPLETED, FAILED, formatTime, newRunId, type ParameterValue } from './process-run.js';
+import { addSoftware, softwareId, type Software } from './software.js';
+import { METADATA_FILE, PROFILES } from './vocabulary.js';
+import { addWorkflow, formalParameterId, stepId, type ParameterEnd, type WorkflowDefinition } from './workflow.js';
+
+/** A value bound to a parameter: data (a file or folder) or a plain value. */
+export interface Binding {
+  parameter: string;
+  data?: DescribedData;
+  value?: ParameterValue;
+}
+
+export interface StepRun {
+  step: string;
+  inputs: Binding[];
+  outputs: Binding[];
+  startTime: Date;
+  endTime: Date;
+  error?: string;
+}
+
+export interface WorkflowRun {
+  id?: string;
+  name?: string;
+  workflow: WorkflowDefinition;
+  /** The engine that ran the workflow (fairio's runner, Galaxy…). */
+  engine: Software;
+  inputs: Binding[];
+  outputs: Binding[];
+  steps: StepRun[];
+  agent?: Agent;
+  startTime: Date;
+  endTime: Date;
+  error?: string;
+}
+
+function bind(builder: CrateBuilder, runId: string, formal: string, binding: Binding): Ref | undefined {
+  let target: Ref | undefined;
+  if (binding.data) target = addData(builder, binding.data);
+  else if (binding.value !== undefined) target = addParameter(builder, runId, { name: binding.parameter, value: binding.value }, {});
+  if (!target) return undefined;
+  builder.link(target['@id'], 'exampleOfWork', ref(formal));
+  builder.link(formal, 'workExample', target);
+  return target;
+}
+
+function action(builder: CrateBuilder, entity: Entity, error: string | undefined): void {
+  entity.actionStatus = error === undefined ? COMPLETED : FAILED;
+  if (error !== undefined) entity.error = error;
+  builder.put(entity);
+  builder.addToRoot('mentions', entity['@id']);
+}
+
+/**
+ * Add a workflow run to a crate. With `provenance` (default true) the steps
+ * are recorded too, making it a Provenance Run Crate. Returns the `@id` of
+ * the workflow run action.
+ */
+export function addWorkflowRun(builder: CrateBuilder, run: WorkflowRun, options: { provenance?: boolean } = {}): string {
+  const provenance = options.provenance ?? true;
+  const runId = run.id ?? newRunId();
+  const workflow = run.workflow;
+  builder.conformsTo('process');
+  builder.conformsTo('workflow');
+  if (provenance) builder.conformsTo('provenance');
+  if (workflow.file && workflow.language) {
+    // Workflow RO-Crate declares itself on the metadata descriptor as well.
+    builder.conformsTo('workflow-ro-crate');
+    builder.link(METADATA_FILE, 'conformsTo', ref(PROFILES['workflow-ro-crate'].id));
+  }
+  const wid = addWorkflow(builder, workflow);
+  builder.set(builder.rootId, { mainEntity: ref(wid) });
+  if (workflow.file) builder.addToRoot('hasPart', wid);
+  const agent = run.agent ? addAgent(builder, run.agent) : undefined;
+  const formal = (end: ParameterEnd, direction: 'input' | 'output') => formalParameterId(workflow, end, direction);
+  const bindAll = (bindings: Binding[], direction: 'input' | 'output', step?: string) =>
+    bindings.map((b) => bind(builder, step ? `${runId}-${step}` : runId, formal({ step, parameter: b.parameter }, direction), b)).filter((r): r is Ref => r !== undefined);
+
+  const main: Entity = {
+    '@id': runId,
+    '@type': 'CreateAction',
+    name: run.name ?? `Run of ${workflow.name}`,
+    description: `${workflow.name} run by ${run.engine.name} ${run.engine.version}`,
+    instrument: ref(wid),
+    startTime: formatTime(run.startTime),
+    endTime: formatTime(run.endTime),
+  };
+  const objects = bindAll(run.inputs, 'input');
+  const results = bindAll(run.outputs, 'output');
+  if (objects.length) main.object = objects;
+  if (results.length) main.result = results;
+  if (agent) main.agent = agent;
+  action(builder, main, run.error);
+  if (!provenance) return runId;
+
+  const engine = addSoftware(builder, run.engine);
+  const controls: Ref[] = [];
+  for (const stepRun of run.steps) {
+    const step = workflow.steps.find((s) => s.id === stepRun.step);
+    if (!step) continue;
+    const toolRunId = `${runId}-step-${step.id}`;
+    const toolRun: Entity = {
+      '@id': toolRunId,
+      '@type': 'CreateAction',
+      name: `${step.name ?? step.id} (step ${step.position + 1} of ${workflow.name})`,
+      description: `${step.tool.name} ${step.tool.version} as step "${step.name ?? step.id}"`,
+      instrument: ref(softwareId(step.tool)),
+      startTime: formatTime(stepRun.startTime),
+      endTime: formatTime(stepRun.endTime),
+    };
+    const stepObjects = bindAll(stepRun.inputs, 'input', step.id);
+    const stepResults = bindAll(stepRun.outputs, 'output', step.id);
+    if (stepObjects.length) toolRun.object = stepObjects;
+    if (stepResults.length) toolRun.result = stepResults;
+    if (agent) toolRun.agent = agent;
+    action(builder, toolRun, stepRun.error);
+    const controlId = `${runId}-control-${step.id}`;
+    action(builder, { '@id': controlId, '@type': 'ControlAction', name: `orchestrate step "${step.name ?? step.id}"`, instrument: ref(stepId(workflow, step.id)), object: ref(toolRunId) }, stepRun.error);
+    controls.push(ref(controlId));
+  }
+  action(
+    builder,
+    {
+      '@id': `${runId}-organize`,
+      '@type': 'OrganizeAction',
+      name: `${run.engine.name} ran ${workflow.name}`,
+      instrument: engine,
+      ...(controls.length ? { object: controls } : {}),
+      result: ref(runId),
+      startTime: formatTime(run.startTime),
+      endTime: formatTime(run.endTime),
+      ...(agent ? { agent } : {}),
+    },
+    run.error,
+  );
+  return runId;
+}
+
+/** A value bound to a parameter, by path (`path`) or plain value (`value`). */
+export interface PathBinding {
+  parameter: string;
+  path?: string;
+  value?: ParameterValue;
+}
+
+export interface WorkflowRunRecord extends Omit<WorkflowRun, 'inputs' | 'outputs' | 'steps'> {
+  inputs: PathBinding[];
+  outputs: PathBinding[];
+  steps: (Omit<StepRun, 'inputs' | 'outputs'> & { inputs: PathBinding[]; outputs: PathBinding[] })[];
+}
+
+/**
+ * Record a workflow invocation in the crate of `crateDir` (where its
+ * workflow file, `workflow.file`, lives): a Provenance Run Crate (steps
+ * included) unless `provenance: false`. Adds a README.md when the folder has
+ * none. Hashes every file once, merges under the crate lock.
+ */
+export async function recordWorkflowRun(crateDir: string, run: WorkflowRunRecord, options: { provenance?: boolean; cache?: DigestCache; crate?: Partial<NewCrateOptions>; lock?: LockOptions; preview?: boolean } = {}): Promise<string> {
+  const cache = options.cache ?? new DigestCache();
+  const described = new Map<string, DescribedData>();
+  const describe = async (bindings: PathBinding[]): Promise<Binding[]> => {
+    const out: Binding[] = [];
+    for (const b of bindings) {
+      if (b.path === undefined) {
+        out.push({ parameter: b.parameter, value: b.value });
+        continue;
+      }
+      if (!fs.existsSync(b.path)) continue;
+      const key = path.resolve(b.path);
+      if (!described.has(key)) described.set(key, await describeData(crateDir, b.path, { cache }));
+      out.push({ parameter: b.parameter, data: described.get(key)! });
+    }
+    return out;
+  };
+  const resolved: WorkflowRun = {
+    ...run,
+    inputs: await describe(run.inputs),
+    outputs: await describe(run.outputs),
+    steps: [],
+  };
+  for (const s of run.steps) resolved.steps.push({ ...s, inputs: await describe(s.inputs), outputs: await describe(s.outputs) });
+  const workflowFile = run.workflow.file ? path.join(crateDir, run.workflow.file) : undefined;
+  const workflowData = workflowFile && fs.existsSync(workflowFile) ? await describeData(crateDir, workflowFile, { cache }) : undefined;
+  const readme = path.join(crateDir, 'README.md');
+  if (!fs.existsSync(readme)) writeFileAtomic(readme, workflowRunReadme(run));
+  const readmeData = await describeData(crateDir, readme, { cache });
+  let actionId = '';
+  await updateCrate(
+    crateDir,
+    (builder) => {
+      if (workflowData) addData(builder, workflowData);
+      addData(builder, { ...readmeData, entity: { ...readmeData.entity, about: ref(builder.rootId), encodingFormat: 'text/markdown' } });
+      actionId = addWorkflowRun(builder, resolved, options);
+      if (run.agent && builder.root.author === undefined) builder.set(builder.rootId, { author: ref(agentId(run.agent)) });
+      return { manifest: [...described.values(), ...(workflowData ? [workflowData] : []), readmeData].flatMap((d) => d.manifest) };
+    },
+    {
+      create: {
+        name: options.crate?.name ?? `Run of ${run.workflow.name}`,
+        description: options.crate?.description ?? `Provenance of a run of the workflow "${run.workflow.name}" by ${run.engine.name}.`,
+        license: options.crate?.license ?? run.workflow.license,
+      },
+      lock: options.lock,
+      preview: options.preview,
+    },
+  );
+  return actionId;
+}
+
+function workflowRunReadme(run: WorkflowRunRecord): string {
+  const failed = run.error !== undefined;
+  return `# Run of ${run.workflow.name}\n\n${run.workflow.description ?? ''}\n\nRun by ${run.engine.name} ${run.engine.version} from ${run.startTime.toISOString()} to ${run.endTime.toISOString()}${failed ? `; it failed: ${run.error}` : ''}.\n\nOpen \`ro-crate-preview.html\` for what ran on what, producing what; \`ro-crate-metadata.json\` holds the same as RO-Crate (Workflow Run Crate / Provenance Run Crate 0.5), and \`manifest-sha256.txt\` the checksum of every file (\`sha256sum -c manifest-sha256.txt\`).\n`;
+}
