@@ -23,12 +23,20 @@ import { LOCK_FILE, MANIFEST_FILE, METADATA_FILE, NGFF_FORMAT, PREVIEW_FILE } fr
  */
 export class DigestCache {
   private readonly map = new Map<string, { size: number; mtimeMs: number; digest: FileDigest }>();
+  /** Files and bytes actually read (a file described twice is read once). */
+  readonly reads = { files: 0, bytes: 0 };
+
+  private count(digest: FileDigest): void {
+    this.reads.files++;
+    this.reads.bytes += digest.size;
+  }
 
   async file(absolute: string, name: string): Promise<FileDigest> {
     const stat = await fs.promises.stat(absolute).catch(() => undefined);
     const hit = this.map.get(absolute);
     if (stat && hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) return { ...hit.digest, path: name };
     const digest = await hashFile(absolute, name);
+    this.count(digest);
     if (stat) this.map.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, digest });
     return digest;
   }
@@ -43,12 +51,20 @@ export class DigestCache {
     const fresh = await hashTree(dir, {
       exclude: (relative) => exclude?.(relative) || this.isCached(path.join(dir, relative)),
     });
+    for (const digest of fresh) {
+      this.count(digest);
+      const absolute = path.join(dir, digest.path);
+      const stat = fs.statSync(absolute);
+      this.map.set(absolute, { size: stat.size, mtimeMs: stat.mtimeMs, digest });
+    }
     // Files skipped above were cached: add them back.
+    const seen = new Set(fresh.map((d) => d.path));
     const cached: FileDigest[] = [];
     for (const [absolute, hit] of this.map) {
       const relative = path.relative(dir, absolute);
-      if (!relative.startsWith('..') && !path.isAbsolute(relative) && !exclude?.(relative.split(path.sep).join('/')) && this.isCached(absolute)) {
-        cached.push({ ...hit.digest, path: relative.split(path.sep).join('/') });
+      const slashed = relative.split(path.sep).join('/');
+      if (!relative.startsWith('..') && !path.isAbsolute(relative) && !seen.has(slashed) && !exclude?.(slashed) && this.isCached(absolute)) {
+        cached.push({ ...hit.digest, path: slashed });
       }
     }
     return [...fresh, ...cached].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

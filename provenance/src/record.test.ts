@@ -5,9 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { makeImage, makeInput, tempDir } from './__fixtures__/images.js';
 import { idsOf, type Entity } from './builder.js';
+import { describeData, DigestCache } from './data-entities.js';
+import { hashFile, hashingStream, listFiles } from './hash.js';
 import { readCrate } from './reader.js';
 import { recordRun } from './record.js';
 import { validateCrate } from './validate/index.js';
@@ -131,5 +135,32 @@ describe('recordRun', () => {
     expect(own).toContain('NCBI:txid9606');
     expect(own).toContain('obo:FBbi_00000246');
     expect(own).toContain('physical size x');
+  });
+});
+
+describe('reading each file once', () => {
+  it('hashes every byte of a conversion exactly once, for both crates', async () => {
+    const dir = tempDir();
+    const input = makeInput(path.join(dir, 'cells.tif'), 50_000);
+    const output = await makeImage(path.join(dir, 'cells.ome.zarr'));
+    const cache = new DigestCache();
+    await recordRun({ name: 'convert', tool: 'convert', inputs: [input], outputs: [output], startTime: new Date() }, { cache, images: { [output]: { license: 'CC0-1.0' } } });
+    // Payload on disk now: the input, the pixels, and the image crate's own three files.
+    const files = (await listFiles(dir)).filter((f) => !['ro-crate-metadata.json', 'ro-crate-preview.html', 'manifest-sha256.txt'].includes(f));
+    const bytes = files.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+    expect(cache.reads).toEqual({ files: files.length, bytes });
+  });
+
+  it('hashes a file while it is written, so it need not be read back', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'out.bin');
+    const hashing = hashingStream();
+    await pipeline(Readable.from([Buffer.alloc(100_000, 1), Buffer.alloc(50_000, 2)]), hashing, fs.createWriteStream(file));
+    const cache = new DigestCache();
+    cache.remember(file, hashing.digest());
+    const described = await describeData(dir, file, { cache });
+    expect(cache.reads.files).toBe(0);
+    expect(described.entity.sha256).toBe((await hashFile(file)).sha256);
+    expect(described.entity.contentSize).toBe('150000');
   });
 });
