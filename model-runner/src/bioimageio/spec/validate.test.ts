@@ -43,7 +43,7 @@ describe.skipIf(skip)('model descriptions in the shared folder', () => {
 });
 
 /** A copy of the demo package with its description edited, for hostile variants. */
-async function variant(name: string, edit: (doc: Record<string, any>) => void): Promise<string> {
+async function variant(name: string, edit: (doc: Record<string, any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- edited YAML */) => void): Promise<string> {
   const source = await demoModel();
   const dir = path.join(tempDir('hostile'), name);
   fs.cpSync(source, dir, { recursive: true });
