@@ -16,7 +16,7 @@ import { fillScriptParameters, macroArgument, parseMacroParameters } from './arg
 import { inputStem, parseRegion, prepareInput } from './inputs.js';
 import { locateImageJ, type ImageJInstall } from './locate.js';
 import { collectOutputs, type ImageOutputs } from './outputs.js';
-import { runImageJ } from './process.js';
+import { runImageJ, type ImageJOutcome } from './process.js';
 import { watchdogClassDir } from './watchdog.js';
 import { BEGIN_MARKER, END_MARKER, readStatus, WRAPPER_MACRO, writeJob, type JobImage } from './wrapper.js';
 
@@ -57,24 +57,6 @@ export interface MacroRunResult {
   /** ImageJ's wall time: start-up plus every image. */
   imagejSeconds: number;
   warnings: string[];
-}
-
-/** The console split at the wrapper's markers: one log per image. */
-function splitConsole(stdout: string, count: number): string[] {
-  const logs: string[] = Array.from({ length: count }, () => '');
-  let current = -1;
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith(`${BEGIN_MARKER} `)) {
-      current = Number(line.slice(BEGIN_MARKER.length + 1));
-      continue;
-    }
-    if (line.startsWith(`${END_MARKER} `)) {
-      current = -1;
-      continue;
-    }
-    if (current >= 0 && current < count) logs[current] += `${line}\n`;
-  }
-  return logs;
 }
 
 function tail(text: string, lines = 15): string {
@@ -133,77 +115,109 @@ export async function runMacro(options: MacroRunOptions): Promise<MacroRunResult
     writeJob(jobFile, { status: statusFile, images });
     fs.writeFileSync(wrapperFile, WRAPPER_MACRO);
 
-    let finished = 0;
-    options.onProgress?.(0, total, 'starting ImageJ');
-    const outcome = await runImageJ(
-      { install, watchdogDir, macro: wrapperFile, argument: jobFile, workDir: work, dialogFile, memory: options.memory },
-      {
-        timeoutMs: timeoutSeconds * 1000,
-        restartOn: new RegExp(`^${BEGIN_MARKER.replace(/[[\]]/g, '\\$&')} `),
-        onLine: (line) => {
-          if (line.startsWith(`${END_MARKER} `)) options.onProgress?.(++finished, total, names[Number(line.slice(END_MARKER.length + 1))]);
-        },
-        signal: options.signal,
-        env,
-      },
-    );
-    const status = readStatus(statusFile);
-    const stdout = fs.readFileSync(outcome.stdoutFile, 'utf8');
-    const stderr = fs.readFileSync(outcome.stderrFile, 'utf8');
-    const failedAt = status.begun.find((k) => !status.ended.includes(k));
-    const where = failedAt === undefined ? '' : ` on image "${names[failedAt]}" (${options.images[failedAt]})`;
-    const recent = tail(`${stdout}${stderr ? `\n${stderr}` : ''}`);
-    const context = recent ? `\nImageJ's last output:\n${recent}` : '';
-    if (fs.existsSync(dialogFile)) {
-      // ImageJ's dialog: a title, the message, a blank line, then the offending statement with <> around the error.
-      const [title, ...text] = fs.readFileSync(dialogFile, 'utf8').split('\n');
-      const message = text.map((l) => l.trim()).filter(Boolean).join(' — ');
-      throw new FairioError('MACRO_FAILED', `the macro failed${where}: ImageJ reported "${title}": ${message}`, { path: options.macro });
-    }
-    if (outcome.aborted) throw new FairioError('MACRO_FAILED', `the run was cancelled${where}; ImageJ was stopped`, { path: options.macro });
-    if (outcome.timedOut) {
-      const hint = watchdogDir ? 'it may loop forever or be very slow' : 'it may loop forever, be very slow, or have stopped on an error dialog (without the dialog watchdog fairio cannot tell)';
-      throw new FairioError('TIMEOUT', `the macro did not finish${where || ' (ImageJ was still starting)'} within the time limit of ${timeoutSeconds} s, so ImageJ was stopped; ${hint}${context}`, { path: options.macro });
-    }
-    if (!status.done) {
-      const exit = outcome.signal ? `signal ${outcome.signal}` : `exit status ${outcome.exitCode}`;
-      const what = status.imagej ? `before the macro finished${where}` : 'before it could run the macro (is it an ImageJ 1.x jar, and does Java start?)';
-      throw new FairioError('MACRO_FAILED', `ImageJ ended (${exit}) ${what}; a macro that quits ImageJ (run("Quit"), System.exit) ends the run like this${context}`, { path: options.macro });
-    }
-
-    const logs = splitConsole(stdout, total);
+    // Each image's outputs are converted as soon as ImageJ has finished it, while ImageJ works on the next,
+    // into the temporary output folder; it is renamed into place only if the whole run succeeds.
+    const logs: string[] = Array.from({ length: total }, () => '');
     const results: MacroImageResult[] = [];
+    let outcome: ImageJOutcome | undefined;
+    let status: ReturnType<typeof readStatus> | undefined;
     await writeAtomically(
       options.output,
       async (temp) => {
         fs.mkdirSync(temp);
-        for (let k = 0; k < total; k++) {
-          options.onProgress?.(k, total, `saving ${names[k]}`);
-          const small = fs.readdirSync(images[k].output).every((f) => fs.statSync(path.join(images[k].output, f)).size < 64 * 2 ** 20);
-          const collected = await collectOutputs(images[k].output, path.join(temp, names[k]), logs[k], { workers: small ? 0 : options.workers });
-          const rel = (p: string) => path.join(options.output, path.relative(temp, p));
-          results.push({
-            ...collected,
-            input: options.images[k],
-            folder: rel(collected.folder),
-            images: collected.images.map(rel),
-            tables: collected.tables.map(rel),
-            files: collected.files.map(rel),
-            log: rel(collected.log),
+        let collecting: Promise<void> = Promise.resolve();
+        let collectError: unknown;
+        const collect = (k: number) => {
+          collecting = collecting.then(async () => {
+            if (collectError) return;
+            try {
+              const small = fs.readdirSync(images[k].output).every((f) => fs.statSync(path.join(images[k].output, f)).size < 64 * 2 ** 20);
+              const collected = await collectOutputs(images[k].output, path.join(temp, names[k]), logs[k], { workers: small ? 0 : options.workers });
+              const rel = (p: string) => path.join(options.output, path.relative(temp, p));
+              results[k] = {
+                ...collected,
+                input: options.images[k],
+                folder: rel(collected.folder),
+                images: collected.images.map(rel),
+                tables: collected.tables.map(rel),
+                files: collected.files.map(rel),
+                log: rel(collected.log),
+              };
+              warnings.push(...collected.warnings.map((w) => `${names[k]}: ${w}`));
+            } catch (error) {
+              collectError = error;
+            }
           });
-          warnings.push(...collected.warnings.map((w) => `${names[k]}: ${w}`));
-        }
+        };
+        let current = -1;
+        let finished = 0;
+        options.onProgress?.(0, total, 'starting ImageJ');
+        outcome = await runImageJ(
+          { install, watchdogDir, macro: wrapperFile, argument: jobFile, workDir: work, dialogFile, memory: options.memory },
+          {
+            timeoutMs: timeoutSeconds * 1000,
+            restartOn: new RegExp(`^${BEGIN_MARKER.replace(/[[\]]/g, '\\$&')} `),
+            onLine: (line) => {
+              if (line.startsWith(`${BEGIN_MARKER} `)) {
+                current = Number(line.slice(BEGIN_MARKER.length + 1));
+              } else if (line.startsWith(`${END_MARKER} `)) {
+                const k = Number(line.slice(END_MARKER.length + 1));
+                current = -1;
+                if (k >= 0 && k < total) collect(k);
+                options.onProgress?.(++finished, total, names[k]);
+              } else if (current >= 0 && current < total) {
+                logs[current] += `${line}\n`;
+              }
+            },
+            signal: options.signal,
+            env,
+          },
+        );
+        // Conversions still running must end before the temporary folder may go.
+        await collecting;
+        status = readStatus(statusFile);
+        throwIfFailed(outcome, status);
+        if (collectError) throw collectError;
+        const stdout = fs.readFileSync(outcome.stdoutFile, 'utf8');
+        const stderr = fs.readFileSync(outcome.stderrFile, 'utf8');
         fs.writeFileSync(path.join(temp, 'imagej.log'), `${stdout}${stderr ? `\n--- stderr ---\n${stderr}` : ''}`);
       },
       { overwrite: options.overwrite },
     );
+
+    /** Whether the macro really finished: the wrapper's `done`, no dialog, no time limit — never the exit status alone. */
+    function throwIfFailed(run: ImageJOutcome, state: ReturnType<typeof readStatus>): void {
+      const stdout = fs.readFileSync(run.stdoutFile, 'utf8');
+      const stderr = fs.readFileSync(run.stderrFile, 'utf8');
+      const failedAt = state.begun.find((k) => !state.ended.includes(k));
+      const where = failedAt === undefined ? '' : ` on image "${names[failedAt]}" (${options.images[failedAt]})`;
+      const recent = tail(`${stdout}${stderr ? `\n${stderr}` : ''}`);
+      const context = recent ? `\nImageJ's last output:\n${recent}` : '';
+      if (fs.existsSync(dialogFile)) {
+        // ImageJ's dialog: a title, the message, a blank line, then the offending statement with <> around the error.
+        const [title, ...text] = fs.readFileSync(dialogFile, 'utf8').split('\n');
+        const message = text.map((l) => l.trim()).filter(Boolean).join(' — ');
+        throw new FairioError('MACRO_FAILED', `the macro failed${where}: ImageJ reported "${title}": ${message}`, { path: options.macro });
+      }
+      if (run.aborted) throw new FairioError('MACRO_FAILED', `the run was cancelled${where}; ImageJ was stopped`, { path: options.macro });
+      if (run.timedOut) {
+        const hint = watchdogDir ? 'it may loop forever or be very slow' : 'it may loop forever, be very slow, or have stopped on an error dialog (without the dialog watchdog fairio cannot tell)';
+        throw new FairioError('TIMEOUT', `the macro did not finish${where || ' (ImageJ was still starting)'} within the time limit of ${timeoutSeconds} s, so ImageJ was stopped; ${hint}${context}`, { path: options.macro });
+      }
+      if (!state.done) {
+        const exit = run.signal ? `signal ${run.signal}` : `exit status ${run.exitCode}`;
+        const what = state.imagej ? `before the macro finished${where}` : 'before it could run the macro (is it an ImageJ 1.x jar, and does Java start?)';
+        throw new FairioError('MACRO_FAILED', `ImageJ ended (${exit}) ${what}; a macro that quits ImageJ (run("Quit"), System.exit) ends the run like this${context}`, { path: options.macro });
+      }
+    }
+
     options.onProgress?.(total, total);
     return {
       output: options.output,
       images: results,
-      imagej: { ...status.imagej!, jar: install.jar },
+      imagej: { ...status!.imagej!, jar: install.jar },
       macroSha256,
-      imagejSeconds: outcome.durationMs / 1000,
+      imagejSeconds: outcome!.durationMs / 1000,
       warnings,
     };
   } finally {
