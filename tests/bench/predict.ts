@@ -1,0 +1,172 @@
+/**
+ * Benchmark of bioimage.io prediction (`npx tsx tests/bench/predict.ts`).
+ *
+ * The shared U-Net (ONNX, static 512×512 input, halo 32) on a large image
+ * (FAIRIO_BENCH_PREDICT_SIZE, default 3072: the model's test input mirrored),
+ * three ways, each its own child process with its peak resident memory:
+ *
+ * 1. fairio: `predict` node, OME-Zarr in → OME-Zarr out (chunk-wise reads,
+ *    whole-image statistics pass, tiles, post-processing, compressed writes,
+ *    pyramid), the full user-facing path;
+ * 2. bare ONNX Runtime (onnxruntime-node): the same tiles (same plan, same
+ *    normalisation) cut from an in-memory array and run one after the other —
+ *    pure inference, fairio's overhead is (1) / (2) − 1;
+ * 3. bioimageio.core `predict` with blocking (input block 512) in Python
+ *    (onnxruntime 1.30, same version as the Node binding), array in → array out.
+ *
+ * Repeats (FAIRIO_BENCH_REPEATS, default 2) alternate the order; the best
+ * time of each counts. Prints a table and writes
+ * tests/bench/results/predict.json. Only ratios within one run mean anything
+ * on a shared machine.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const unet = path.resolve(root, '..', 'shared', 'data', 'bioimageio', 'models', 'unet2d_nuclei_broad');
+const description = path.join(unet, 'bioimageio.yaml');
+const SIZE = Number(process.env.FAIRIO_BENCH_PREDICT_SIZE ?? 3072);
+const REPEATS = Number(process.env.FAIRIO_BENCH_REPEATS ?? 2);
+
+interface Measured {
+  seconds: number;
+  maxRssMb: number;
+  tiles?: number;
+}
+
+async function mr() {
+  return import('../../model-runner/src/bioimageio/index.js');
+}
+
+/** The test input mirrored to SIZE × SIZE (float32, [1, 1, SIZE, SIZE]). */
+async function bigImage() {
+  const { readNpy } = await mr();
+  const test = readNpy(fs.readFileSync(path.join(unet, 'test_input.npy')));
+  const [, , h, w] = test.shape;
+  const out = new Float32Array(SIZE * SIZE);
+  for (let y = 0; y < SIZE; y++) {
+    const sy = Math.floor(y / h) % 2 ? h - 1 - (y % h) : y % h;
+    for (let x = 0; x < SIZE; x++) {
+      const sx = Math.floor(x / w) % 2 ? w - 1 - (x % w) : x % w;
+      out[y * SIZE + x] = Number(test.data[sy * w + sx]);
+    }
+  }
+  return { data: out, shape: [1, 1, SIZE, SIZE], dtype: 'float32' as const };
+}
+
+async function childFairio(image: string, out: string): Promise<Measured> {
+  const { runNode } = await import('../../model-runner/src/run.js');
+  const { predictNode } = await mr();
+  const start = performance.now();
+  const { result } = await runNode(predictNode, { inputs: { model: description, image }, outputs: { prediction: out }, parameters: {}, overwrite: true });
+  return { seconds: (performance.now() - start) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, tiles: (result.summary as { tilesPerSample: number }).tilesPerSample };
+}
+
+async function childBare(npy: string): Promise<Measured> {
+  const m = await mr();
+  const { model } = await m.loadModel(description);
+  const array = m.readNpy(fs.readFileSync(npy));
+  const onnx = await m.openOnnxModel(path.join(unet, model.onnx!.source));
+  const stats = await m.inputStats(model, [array]);
+  const pre = m.processingFor(model.inputs[0]);
+  const plan = m.planTiles(model, model.inputs[0], array.shape, {});
+  const access = m.arrayAccess(array);
+  const start = performance.now();
+  let tiles = 0;
+  for (const tile of m.tiles(plan)) {
+    const raw = await m.readPadded(access, tile.regionStart, plan.tileShape, model.inputs[0].pad);
+    const input = m.applyOps(pre.ops, { ...raw, axes: ['batch', 'channel', 'y', 'x'] }, stats);
+    await onnx.run([input]);
+    tiles++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await onnx.release();
+  return { seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, tiles };
+}
+
+function runChild(args: string[]): Measured {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
+}
+
+function runCore(npy: string, out: string): Measured & { wall: number } {
+  const start = performance.now();
+  const r = spawnSync(path.join(root, '.venv', 'bin', 'python'), [path.join(root, 'tests', 'helpers', 'bioimageio_reference.py'), 'predict', description, npy, out, '--block', '512'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`bioimageio.core failed:\n${r.stderr}`);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; max_rss_mb: number };
+  return { seconds: j.seconds, maxRssMb: j.max_rss_mb, wall: (performance.now() - start) / 1000 };
+}
+
+async function main(): Promise<void> {
+  const [mode, ...rest] = process.argv.slice(2);
+  if (mode === '--child-fairio') return void console.log(JSON.stringify(await childFairio(rest[0], rest[1])));
+  if (mode === '--child-bare') return void console.log(JSON.stringify(await childBare(rest[0])));
+
+  if (!fs.existsSync(description)) throw new Error(`the shared U-Net is missing: ${unet}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fairio-bench-predict-'));
+  const image = await bigImage();
+  const m = await mr();
+  const npy = path.join(dir, 'image.npy');
+  fs.writeFileSync(npy, m.writeNpy(image));
+  const { writeImage, arraySource } = await import('../../ngff/src/index.js');
+  const zarr = path.join(dir, 'image.ome.zarr');
+  await writeImage(zarr, arraySource(image.data, [SIZE, SIZE], 'float32'), { axes: [{ name: 'y', type: 'space' }, { name: 'x', type: 'space' }], chunks: [512, 512] });
+  console.error(`image ${SIZE}×${SIZE} float32 (${((SIZE * SIZE * 4) / 2 ** 20).toFixed(0)} MiB), U-Net tiles 512 with halo 32, ${os.cpus().length} cores`);
+
+  const best: Record<string, (Measured & { wall?: number }) | undefined> = {};
+  const keep = (name: string, r: Measured & { wall?: number }) => {
+    if (!best[name] || r.seconds < best[name]!.seconds) best[name] = r;
+    console.error(`  ${name}: ${r.seconds.toFixed(2)} s, peak ${r.maxRssMb.toFixed(0)} MiB`);
+  };
+  for (let i = 0; i < REPEATS; i++) {
+    const order = i % 2 ? ['core', 'bare', 'fairio'] : ['fairio', 'bare', 'core'];
+    for (const name of order) {
+      if (name === 'fairio') keep(name, runChild(['--child-fairio', zarr, path.join(dir, 'prediction.ome.zarr')]));
+      if (name === 'bare') keep(name, runChild(['--child-bare', npy]));
+      if (name === 'core') keep(name, runCore(npy, path.join(dir, 'core.npy')));
+    }
+  }
+  // The two predictions must agree (bioimageio.core's pass rule) for the timings to mean anything.
+  const { openOmeZarr } = await import('../../ngff/src/index.js');
+  const ours = await (await openOmeZarr(path.join(dir, 'prediction.ome.zarr'))).image();
+  const region = await ours.readRegion({});
+  const core = m.readNpy(fs.readFileSync(path.join(dir, 'core.npy')));
+  const agreement = m.compareTensors({ data: region.data as Float32Array, shape: [1, 1, SIZE, SIZE], dtype: 'float32' }, core, { absolute: 1e-3, relative: 1e-3, mismatchedPerMillion: 100 });
+
+  const f = best.fairio!;
+  const b = best.bare!;
+  const c = best.core!;
+  const result = {
+    date: new Date().toISOString(),
+    size: SIZE,
+    cores: os.cpus().length,
+    tiles: b.tiles,
+    fairio: f,
+    bareOnnxRuntime: b,
+    bioimageioCore: c,
+    overhead: f.seconds / b.seconds - 1,
+    speedupVsCore: c.seconds / f.seconds,
+    agreement: { maxAbsDiff: agreement.maxAbsDiff, mismatchedPerMillion: agreement.mismatchedPerMillion, passed: agreement.passed },
+  };
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(here, 'results', 'predict.json'), JSON.stringify(result, null, 2));
+  console.log(
+    [
+      `| run | time (s) | peak RSS (MiB) |`,
+      `| --- | ---: | ---: |`,
+      `| fairio predict, OME-Zarr → OME-Zarr | ${f.seconds.toFixed(2)} | ${f.maxRssMb.toFixed(0)} |`,
+      `| bare onnxruntime-node, same ${b.tiles} tiles | ${b.seconds.toFixed(2)} | ${b.maxRssMb.toFixed(0)} |`,
+      `| bioimageio.core predict, blocks of 512 | ${c.seconds.toFixed(2)} (process ${c.wall!.toFixed(1)}) | ${c.maxRssMb.toFixed(0)} |`,
+      '',
+      `fairio overhead over bare ONNX Runtime: ${(result.overhead * 100).toFixed(1)}% (target ≤ 10%); fairio vs bioimageio.core: ${result.speedupVsCore.toFixed(2)}× faster; outputs agree: max |diff| ${agreement.maxAbsDiff.toExponential(2)}, ${agreement.mismatchedPerMillion.toFixed(1)} mismatches per million (${agreement.passed ? 'pass' : 'FAIL'})`,
+    ].join('\n'),
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+await main();
