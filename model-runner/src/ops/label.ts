@@ -409,6 +409,6 @@ export const labelNode: AnalysisNode = {
       onProgress: context.onProgress,
       signal: context.signal,
     });
-    return { outputs: { labels: result.path }, summary: { labels: result.labels, connectivity: result.connectivity } };
+    return { outputs: { labels: result.path }, summary: { labelCount: result.labels, connectivity: result.connectivity } };
   },
 };

@@ -287,6 +287,6 @@ export const measureNode: AnalysisNode = {
       onProgress: context.onProgress,
       signal: context.signal,
     });
-    return { outputs: { table: result.path }, summary: { labels: result.labels } };
+    return { outputs: { table: result.path }, summary: { labelCount: result.labels } };
   },
 };

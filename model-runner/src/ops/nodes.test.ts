@@ -61,11 +61,11 @@ describe('threshold, label and measure nodes', () => {
 
     const l = await runNode(node('label'), { inputs: { mask }, parameters: {}, outputs: { labels }, workers: 1 }, { onRecord });
     expect(l.result.summary).toMatchObject({ connectivity: 3 });
-    const count = l.result.summary?.labels as number;
+    const count = l.result.summary?.labelCount as number;
     expect(count).toBeGreaterThan(5);
 
     const m = await runNode(node('measure'), { inputs: { labels, intensity: image }, parameters: { channel: 0 }, outputs: { table } }, { onRecord });
-    expect(m.result.summary).toEqual({ labels: count });
+    expect(m.result.summary).toEqual({ labelCount: count });
     const rows = fs.readFileSync(table, 'utf8').trim().split('\n');
     expect(rows.length).toBe(count + 1);
     expect(rows[0]).toMatch(/^label,area,volume_micrometer\^3,centroid-0,centroid-1,centroid-2,centroid_z_micrometer,/);
