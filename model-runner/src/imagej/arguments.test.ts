@@ -11,6 +11,7 @@ import { fillScriptParameters, macroArgument, macroString, parseMacroParameters 
 import { imagejDescription, inputStem, parseRegion } from './inputs.js';
 import { locateImageJ } from './locate.js';
 import { imagejMacroNode } from './node.js';
+import { imagejIntended } from './outputs.js';
 import { checkParameters } from '../parameters.js';
 
 describe('parseMacroParameters', () => {
@@ -149,5 +150,14 @@ describe('the imagej-macro node description', () => {
     expect(checkParameters(d, { params: 'a=1', timeout: '30', memory: '2g', region: 'z=1 y=0:10' })).toMatchObject({ params: 'a=1', timeout: 30, memory: '2g', level: 0 });
     expect(() => checkParameters(d, { memory: 'lots' })).toThrow(/memory/);
     expect(() => checkParameters(d, { timeout: '0' })).toThrow(/at least 1/);
+  });
+});
+
+describe('pixel sizes written by ImageJ', () => {
+  it('are read back as the shortest decimal ImageJ would store the same way', () => {
+    // ImageJ stores 1/size as pixels per unit over 1 000 000, truncated.
+    const roundTrip = (size: number) => 1e6 / Math.floor(1e6 / size);
+    for (const size of [0.15, 2.54, 0.2, 0.65, 0.1234567, 1, 3.3]) expect(imagejIntended(roundTrip(size))).toBe(size);
+    expect(imagejIntended(0.150000015)).toBe(0.15);
   });
 });

@@ -135,6 +135,21 @@ print(json.dumps({'imagej': sorted(float(r['Area']) for r in rows), 'skimage': s
     expect(Array.from(data as Uint16Array)).toEqual(Array.from(pixels.subarray(ny * nx, 3 * ny * nx), (v) => v + 1));
   });
 
+  it('TIFFs whose axes or calibration ImageJ cannot read (SCIFIO, tifffile stacks) reach it as hyperstacks with their calibration', async () => {
+    const macro = write('dims.ijm', 'getVoxelSize(w, h, d, unit);\nStack.getDimensions(W, H, C, Z, T);\nprint("dims c" + C + " z" + Z + " t" + T + " voxel " + w + " " + h + " " + d + " " + unit);\nrun("Invert", "stack");\n');
+    const output = path.join(tmp, 'dims-out');
+    const result = await runMacro({ macro, images: [shared('samples', 'tiff', 'sample_ovule.tiff'), shared('samples', 'tiff', 'input1_tyx.tiff')], output, imagej: DEBIAN_IJ_JAR, timeoutSeconds: 60 });
+    const [ovule, series] = result.images;
+    // SCIFIO's scales=0.15,0.15,0.235 µm: ImageJ alone would see a z spacing of 1.
+    expect(fs.readFileSync(ovule.log, 'utf8')).toMatch(/^dims c1 z32 t1 voxel 0\.15 0\.15 0\.235 (microns?|µm)$/m);
+    // tifffile's TYX: ImageJ alone would make the 5 frames slices.
+    expect(fs.readFileSync(series.log, 'utf8')).toMatch(/^dims c1 z1 t5 /m);
+    const back = await (await openOmeZarr(ovule.images[0])).image();
+    expect(back.axisNames).toEqual(['z', 'y', 'x']);
+    expect(back.levels[0].scale.slice(1)).toEqual([0.15, 0.15]); // ImageJ's 6-decimal resolution tags read as meant
+    expect(back.levels[0].scale[0]).toBeCloseTo(0.235, 6);
+  });
+
   it('parameters full of shell syntax reach the macro verbatim, and nothing runs them', async () => {
     const marker = path.join(tmp, 'pwned');
     const params = `a="$(touch ${marker}); rm -rf ~" b="x y" c='it"s' d=[\`touch ${marker}\`|&>;] sigma=1.5`;

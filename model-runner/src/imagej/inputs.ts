@@ -1,8 +1,9 @@
 /**
- * Images as ImageJ opens them. A TIFF goes to ImageJ as it is, so a macro
- * sees exactly what ImageJ shows when it opens that file by hand. An
- * OME-Zarr (a chosen pyramid level and region) or an OME-TIFF (which ImageJ
- * 1.x cannot read as such) is written to a temporary ImageJ hyperstack TIFF,
+ * Images as ImageJ opens them. A plain or ImageJ TIFF goes to ImageJ as it
+ * is, so a macro sees exactly what ImageJ shows when it opens that file by
+ * hand. An OME-Zarr (a chosen pyramid level and region), and a TIFF whose
+ * axes or calibration ImageJ 1.x cannot read (OME-TIFF, SCIFIO, tifffile's
+ * shaped stacks) are written to a temporary ImageJ hyperstack TIFF,
  * plane by plane, with its calibration the way ImageJ keeps it: pixel width
  * and height in the resolution tags (pixels per unit, unit none), `unit=`,
  * `spacing=` (z) and `finterval=` (t) in the ImageJ description.
@@ -39,7 +40,8 @@ export interface PreparedInput {
   tiff: string;
   /** The input's name without its extensions, for the output folder. */
   stem: string;
-  kind: 'tiff' | 'ome-tiff' | 'ome-zarr';
+  /** 'tiff-converted': an OME-TIFF, SCIFIO or tifffile-shaped TIFF rewritten as an ImageJ TIFF. */
+  kind: 'tiff' | 'tiff-converted' | 'ome-zarr';
 }
 
 export interface InputOptions {
@@ -157,8 +159,8 @@ async function omeZarrSource(location: string, options: InputOptions): Promise<P
   };
 }
 
-/** The first series of an OME-TIFF, read plane by plane. */
-async function omeTiffSource(file: string): Promise<{ source: PlaneSource; close: () => Promise<void> }> {
+/** The first series of a TIFF, read plane by plane. */
+async function tiffPlaneSource(file: string): Promise<{ source: PlaneSource; close: () => Promise<void> }> {
   const tiff = await openTiff(file);
   const series = tiff.series[0];
   const { axes, scale } = ngffAxes(series);
@@ -182,9 +184,9 @@ async function omeTiffSource(file: string): Promise<{ source: PlaneSource; close
 }
 
 /**
- * Make `input` something ImageJ opens, in `dir`: a TIFF is linked under a
- * name safe for the job file; an OME-Zarr or OME-TIFF is written as an
- * ImageJ TIFF named after it.
+ * Make `input` something ImageJ opens, in `dir`: a TIFF ImageJ reads is
+ * linked under a name safe for the job file; an OME-Zarr or another TIFF is
+ * written as an ImageJ TIFF named after it.
  */
 export async function prepareInput(input: string, dir: string, options: InputOptions = {}): Promise<PreparedInput> {
   const stem = inputStem(input);
@@ -197,17 +199,19 @@ export async function prepareInput(input: string, dir: string, options: InputOpt
     return { tiff, stem, kind: 'ome-zarr' };
   }
   const probe = await openTiff(input);
-  const isOme = probe.omeXml !== undefined;
+  const [first] = probe.series;
+  // ImageJ 1.x reads plain and ImageJ TIFFs itself; OME-XML, SCIFIO's per-axis scales and tifffile's axes it does not know.
+  const foreign = probe.omeXml !== undefined || (probe.imagejMetadata !== undefined && 'SCIFIO' in probe.imagejMetadata) || (first?.kind === 'shaped' && first.axes.length > 2);
   await probe.close();
-  if (isOme) {
+  if (foreign) {
     const tiff = path.join(dir, `${safe(stem)}.tif`);
-    const { source, close } = await omeTiffSource(input);
+    const { source, close } = await tiffPlaneSource(input);
     try {
       await writeImageJTiff(tiff, source);
     } finally {
       await close();
     }
-    return { tiff, stem, kind: 'ome-tiff' };
+    return { tiff, stem, kind: 'tiff-converted' };
   }
   const tiff = path.join(dir, safe(path.basename(input)));
   fs.symlinkSync(path.resolve(input), tiff);

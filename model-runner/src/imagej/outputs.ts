@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { convertTiff } from '@fairio/ngff';
+import { convertTiff, openTiff, type ConvertOptions } from '@fairio/ngff';
 
 export interface ImageOutputs {
   /** The image's output folder. */
@@ -26,6 +26,33 @@ export interface ImageOutputs {
 }
 
 const TIFF = /\.tiff?$/i;
+
+/**
+ * The shortest decimal that ImageJ would store as this pixel size: ImageJ
+ * writes 1/size in pixels per unit as a fraction over 1 000 000, truncated.
+ */
+export function imagejIntended(size: number): number {
+  const stored = Math.round(1e6 / size);
+  for (let digits = 1; digits <= 15; digits++) {
+    const candidate = Number(size.toPrecision(digits));
+    const perUnit = 1e6 / candidate;
+    if (Math.floor(perUnit + 1e-6) === stored || Math.round(perUnit) === stored) return candidate;
+  }
+  return size;
+}
+
+/** ImageJ's rounding makes 0.15 µm come back as 0.150000015 µm: give the converter the pixel size ImageJ meant. */
+async function imagejPixelSize(file: string): Promise<Pick<ConvertOptions, 'pixelSize' | 'unit'>> {
+  const tiff = await openTiff(file);
+  try {
+    const [series] = tiff.series;
+    const { x, y } = series?.physicalSizes ?? {};
+    if (!tiff.imagejMetadata || 'SCIFIO' in tiff.imagejMetadata || !x || !y || x.unit !== y.unit) return {};
+    return { pixelSize: { x: imagejIntended(x.value), y: imagejIntended(y.value) }, unit: x.unit };
+  } finally {
+    await tiff.close();
+  }
+}
 
 function unique(dir: string, name: string, ext: string, taken: Set<string>): string {
   let candidate = `${name}${ext}`;
@@ -59,7 +86,7 @@ export async function collectOutputs(from: string, to: string, log: string, opti
     if (entry.isFile() && TIFF.test(entry.name)) {
       const target = unique(to, entry.name.replace(TIFF, ''), '.ome.zarr', taken);
       try {
-        await convertTiff(source, target, { workers: options.workers });
+        await convertTiff(source, target, { workers: options.workers, ...(await imagejPixelSize(source)) });
         out.images.push(target);
         continue;
       } catch (error) {
