@@ -12,6 +12,7 @@ import { imagejDescription, inputStem, parseRegion } from './inputs.js';
 import { locateImageJ } from './locate.js';
 import { imagejMacroNode } from './node.js';
 import { imagejIntended } from './outputs.js';
+import { imagejArgv } from './process.js';
 import { checkParameters } from '../parameters.js';
 
 describe('parseMacroParameters', () => {
@@ -159,5 +160,20 @@ describe('pixel sizes written by ImageJ', () => {
     const roundTrip = (size: number) => 1e6 / Math.floor(1e6 / size);
     for (const size of [0.15, 2.54, 0.2, 0.65, 0.1234567, 1, 3.3]) expect(imagejIntended(roundTrip(size))).toBe(size);
     expect(imagejIntended(0.150000015)).toBe(0.15);
+  });
+});
+
+describe('the ImageJ command line', () => {
+  it('is an argument vector: xvfb-run, java with a heap limit and a private home, the wrapper and the job file as single arguments', () => {
+    const install = { jar: '/opt/ij.jar', classPath: [], java: '/usr/bin/java', source: '/opt/ij.jar' };
+    const command = { install, watchdogDir: '/cache/wd', macro: '/w/fairio-wrapper.ijm', argument: '/w/job; rm -rf ~.txt', workDir: '/w', dialogFile: '/w/dialog.txt', memory: '2g' };
+    const argv = imagejArgv(command, { PATH: process.env.PATH, DISPLAY: ':0' });
+    const java = argv.indexOf('/usr/bin/java');
+    expect(java).toBeGreaterThanOrEqual(0);
+    expect(argv.slice(java)).toEqual(['/usr/bin/java', '-Xmx2g', '-Duser.home=/w/home', '-Dfairio.dialogFile=/w/dialog.txt', '-cp', `/cache/wd${path.delimiter}/opt/ij.jar`, 'FairioImageJ', '-port0', '-batch', '/w/fairio-wrapper.ijm', '/w/job; rm -rf ~.txt']);
+    if (java > 0) expect(argv.slice(1, 3)).toEqual(['-a', '-n']);
+    // Without xvfb-run, a display is needed.
+    expect(() => imagejArgv(command, { PATH: '' })).toThrow(/xvfb-run was not found, and there is no DISPLAY/);
+    expect(imagejArgv(command, { PATH: '', DISPLAY: ':1' })[0]).toBe('/usr/bin/java');
   });
 });
