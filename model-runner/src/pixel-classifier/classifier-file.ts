@@ -170,7 +170,7 @@ export async function readClassifier(file: string): Promise<{ classifier: PixelC
     forest.featureCount !== expectedFeatures ||
     [forest.threshold, forest.left, forest.right].some((a) => a.length !== nodes) || forest.value.length !== nodes * forest.classCount ||
     forest.roots.some((r) => r < 0 || r >= nodes) ||
-    forest.feature.some((v, i) => v >= forest.featureCount || (v >= 0 && (forest.left[i] < 0 || forest.left[i] >= nodes || forest.right[i] < 0 || forest.right[i] >= nodes)))
+    forest.feature.some((v, i) => v >= forest.featureCount || (v >= 0 && (forest.left[i] < 0 || forest.left[i] + 1 >= nodes || forest.right[i] !== forest.left[i] + 1)))
   ) {
     throw bad('is damaged: its forest does not fit its description');
   }

@@ -244,7 +244,7 @@ export const classifyPredict: AnalysisNode = {
     ],
     parameters: [
       { name: 'probabilities', label: 'Write probabilities', type: 'boolean', default: false, help: 'Write class probabilities (one float32 channel per class)' },
-      { name: 'segmentation', label: 'Write the segmentation', type: 'boolean', default: true, help: 'Write the segmentation: the most probable class of each pixel (a label image)' },
+      { name: 'segmentation', label: 'Write the segmentation', type: 'boolean', default: true, help: 'Write the segmentation, the most probable class of each pixel as a label image (default; --no-segmentation skips it)' },
       { name: 'ngff', label: 'OME-NGFF version', type: 'choice', default: '0.5', options: [{ value: '0.5', label: 'OME-NGFF 0.5 (Zarr v3)' }, { value: '0.4', label: 'OME-NGFF 0.4 (Zarr v2)' }], help: 'OME-NGFF version of the output' },
     ],
     outputs: [{ name: 'output', label: 'Result', help: 'Probabilities or segmentation (OME-Zarr)', formats: ['ome-zarr'], positional: true }],
