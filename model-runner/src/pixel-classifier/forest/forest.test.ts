@@ -50,6 +50,18 @@ describe('random forest', () => {
     expect([...argmaxClasses(p, 2, 3)]).toEqual([1, 1, 2]);
   });
 
+  it('splits exactly between neighbouring float32 values', () => {
+    const a = Math.fround(1.1);
+    const bits = new Float32Array([a]);
+    new Int32Array(bits.buffer)[0] += 1;
+    const b = bits[0];
+    const data: TrainingSet = { values: Float32Array.of(a, a, b, b), classes: Uint8Array.of(0, 0, 1, 1), samples: 4, features: 1, classCount: 2 };
+    const forest = packForest(growTrees(data, 0, 0, 1, { bootstrap: false }), 2, 1);
+    expect(forest.threshold[0]).toBeGreaterThanOrEqual(a);
+    expect(forest.threshold[0]).toBeLessThan(b);
+    expect([...argmaxClasses(predictProbabilities(forest, Float32Array.of(a, b, -b, 2 * b), 4), 2, 4)]).toEqual([1, 2, 1, 2]);
+  });
+
   it('learns a non-linear problem and reports class fractions that sum to one', () => {
     const train = toyData(600);
     const test = toyData(300, 99);
