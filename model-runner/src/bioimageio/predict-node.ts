@@ -140,12 +140,21 @@ export async function runPredict(context: NodeRunContext): Promise<NodeRunResult
   const onnx = await openOnnxModel(weights, { device, intraOpThreads: context.workers });
   try {
     const tile = tileParam === undefined ? undefined : tileParam === 0 ? Infinity : tileParam;
+    // One model run at a time (ONNX Runtime uses every core for one run); reading, statistics and encoding overlap with it.
+    let previous: Promise<unknown> = Promise.resolve();
+    const runner = {
+      run(inputs: NdArray[]) {
+        const next = previous.then(() => onnx.run(inputs));
+        previous = next.catch(() => undefined);
+        return next;
+      },
+    };
     const predictions = new Map<number, Promise<TiledPrediction>>();
     const predictionFor = (sample: number) => {
       if (!predictions.has(sample)) {
         // Keep the statistics of the samples in flight only.
         if (predictions.size > 4) predictions.delete(predictions.keys().next().value!);
-        predictions.set(sample, statsOf(sample).then((stats) => new TiledPrediction(model, onnx, sampleAccess(image, layout, sample), { stats, tile })));
+        predictions.set(sample, statsOf(sample).then((stats) => new TiledPrediction(model, runner, sampleAccess(image, layout, sample), { stats, tile })));
       }
       return predictions.get(sample)!;
     };
