@@ -114,7 +114,7 @@ describe.skipIf(skip)('labelImage equals skimage.measure.label', () => {
     const bbbc = await sharedSample(work, 'BBBC033_C2_z28-lzw.tiff', [64, 64]);
     const ovule = await sharedSample(work, 'sample_ovule.tiff', [8, 32, 32]);
     const series = await sharedSample(work, 'input1_tyx.tiff', [1, 32, 32]);
-    const synthetic = await syntheticZarr(work, { size: 512, depth: 4, chunk: 32 });
+    const synthetic = await syntheticZarr(work, { size: 512, depth: 4, chunk: 64 });
     const masks: Record<string, string> = {};
     for (const [name, input, channel] of [
       ['bbbc', bbbc, undefined],
@@ -154,6 +154,25 @@ describe.skipIf(skip)('labelImage equals skimage.measure.label', () => {
     expect(result.labels).toBe(0);
     const { data } = await (await (await openOmeZarr(path.join(work, 'empty.labels.ome.zarr'))).image()).readRegion();
     expect(data.every((v) => v === 0)).toBe(true);
+  });
+
+  it('removes its temporary folder after success and when cancelled midway, leaving no output', async () => {
+    const input = await writeArray(path.join(work, 'cancel.ome.zarr'), borderCrossingMask(128, 128), [128, 128], 'uint8', 'yx', { chunks: [16, 16] });
+    const leftovers = () => fs.readdirSync(work).filter((f) => f.includes('.label-') || f.includes('.partial-'));
+    await labelImage(input, path.join(work, 'done.ome.zarr'), { block: [16, 16], workers: 0 });
+    expect(leftovers()).toEqual([]);
+    const controller = new AbortController();
+    const run = labelImage(input, path.join(work, 'cancelled.ome.zarr'), {
+      block: [16, 16],
+      workers: 0,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 20) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(leftovers()).toEqual([]);
+    expect(fs.existsSync(path.join(work, 'cancelled.ome.zarr'))).toBe(false);
   });
 
   it('refuses a connectivity above the number of spatial axes, and leaves nothing behind', async () => {

@@ -99,10 +99,12 @@ describe.skipIf(skip)('measure equals skimage.measure.regionprops_table', () => 
     images.bbbc = await sharedSample(work, 'BBBC033_C2_z28-lzw.tiff', [64, 64]);
     images.ovule = await sharedSample(work, 'sample_ovule.tiff', [8, 32, 32]);
     images.synthetic = await syntheticZarr(work, { size: 512, depth: 4, chunk: 64 });
+    images.series = await sharedSample(work, 'input1_tyx.tiff', [1, 64, 64]);
     for (const [name, channel] of [
       ['bbbc', undefined],
       ['ovule', undefined],
       ['synthetic', 0],
+      ['series', undefined],
     ] as const) {
       const mask = path.join(work, `${name}.mask.ome.zarr`);
       await thresholdImage(images[name], mask, { method: 'otsu', channel, workers: 0 });
@@ -118,8 +120,11 @@ describe.skipIf(skip)('measure equals skimage.measure.regionprops_table', () => 
       { name: 'ovule', labels: labels.ovule, intensity: images.ovule, block: [8, 32, 32] },
       { name: 'synthetic-dapi', labels: labels.synthetic, intensity: images.synthetic, channel: 0, block: [2, 32, 32] },
       { name: 'synthetic-gfp', labels: labels.synthetic, intensity: images.synthetic, channel: 1 },
+      // A time series: t is a dimension of each object (centroid-0, bbox-0), the area is over y and x.
+      { name: 'series', labels: labels.series, intensity: images.series, block: [32, 32] },
     ]);
-    expect(refs.map((r) => r.rows > (r === refs[2] ? 0 : 10))).toEqual([true, true, true, true, true]);
+    expect(refs.map((r) => r.rows > (r === refs[2] ? 0 : 10))).toEqual([true, true, true, true, true, true]);
+    expect(refs[5].header.slice(0, 3)).toEqual(['label', 'area', expect.stringMatching(/^area_/)]);
     expect(refs[0].header).toEqual([
       'label', 'area', 'area_unit^2', 'centroid-0', 'centroid-1', 'centroid_y_unit', 'centroid_x_unit',
       'bbox-0', 'bbox-1', 'bbox-2', 'bbox-3', 'intensity_mean', 'intensity_min', 'intensity_max',

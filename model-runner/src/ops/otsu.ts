@@ -58,6 +58,8 @@ export class IntegerHistogram {
 
 /** Minimum and maximum of floating-point pixels; NaN and infinities are refused (numpy refuses them too). */
 export class ValueRange {
+  /** `where` names the image in errors. */
+  constructor(private readonly where?: string) {}
   min = Infinity;
   max = -Infinity;
   total = 0;
@@ -66,7 +68,7 @@ export class ValueRange {
     let hi = this.max;
     for (let i = 0; i < data.length; i++) {
       const v = data[i];
-      if (!Number.isFinite(v)) throw new FairioError('INVALID_ARGUMENT', `the image holds ${v}; Otsu's threshold needs finite pixel values`);
+      if (!Number.isFinite(v)) throw new FairioError('INVALID_ARGUMENT', `the image holds ${v}; Otsu's threshold needs finite pixel values`, { path: this.where });
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }

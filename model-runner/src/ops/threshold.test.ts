@@ -71,7 +71,7 @@ async function thresholdAndCompare(jobs: Job[]): Promise<ThresholdResult[]> {
 describe.skipIf(skip)("threshold equals scikit-image (Otsu's value exactly, mask = image > threshold)", () => {
   let synthetic: string;
   beforeAll(async () => {
-    synthetic = await syntheticZarr(work, { size: 512, depth: 4, chunk: 32 });
+    synthetic = await syntheticZarr(work, { size: 512, depth: 4, chunk: 64 });
   });
 
   it('real 2-D and 3-D images and a time series, blocks much smaller than the image', async () => {
@@ -98,7 +98,7 @@ describe.skipIf(skip)("threshold equals scikit-image (Otsu's value exactly, mask
     expect(mask.axisNames).toEqual(['z', 'y', 'x']);
     expect(mask.imageLabel?.colors?.[0]['label-value']).toBe(1);
     expect(mask.levels[0].scale).toEqual([1, 0.325, 0.325]);
-    expect(mask.levels[0].chunks).toEqual([1, 32, 32]);
+    expect(mask.levels[0].chunks).toEqual([1, 64, 64]);
     expect(mask.levels.length).toBeGreaterThan(1);
   });
 

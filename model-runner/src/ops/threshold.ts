@@ -55,7 +55,7 @@ export async function otsuThreshold(view: ImageView, block: number[], progress: 
     await eachBlock(view, block, signal, (d) => histogram.add(d), () => progress.step('histogram'));
     return otsuInteger(histogram);
   }
-  const range = new ValueRange();
+  const range = new ValueRange(view.location);
   await eachBlock(view, block, signal, (d) => range.add(d), () => progress.step('range'));
   if (range.total === 0) throw new FairioError('INVALID_ARGUMENT', 'the image has no pixels', { path: view.location });
   if (range.min === range.max) return range.min;
