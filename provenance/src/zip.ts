@@ -241,7 +241,7 @@ export interface ZipLimits {
   maxEntries?: number;
   /** Most bytes all entries may expand to (default 64 GiB). */
   maxTotalBytes?: number;
-  /** Highest compression ratio accepted for an entry larger than 1 MiB (default 200). */
+  /** Highest compression ratio accepted for an entry larger than 8 MiB (default 200; deflate's own maximum is about 1030). */
   maxRatio?: number;
 }
 
@@ -490,7 +490,7 @@ function checkEntries(entries: ZipEntry[], file: string, limits: ZipLimits): voi
     names.add(key);
     total += entry.size;
     if (total > maxTotal) fail(`expands to more than ${maxTotal} bytes (a zip bomb?)`);
-    if (entry.size > 1 << 20 && entry.size > maxRatio * Math.max(1, entry.compressedSize)) {
+    if (entry.size > 8 << 20 && entry.size > maxRatio * Math.max(1, entry.compressedSize)) {
       fail(`entry "${entry.name}" expands ${Math.round(entry.size / Math.max(1, entry.compressedSize))}-fold, more than the ${maxRatio}-fold accepted (a zip bomb?)`);
     }
   }
