@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { FairioError } from '@fairio/ngff';
+import { FairioError, isFairioError } from '@fairio/ngff';
 import {
   extractCrate,
   normaliseFbbi,
@@ -181,8 +181,14 @@ export async function recordCommandRun(run: { command: string; name: string; inp
     .filter(([, v]) => v !== undefined && v !== false)
     .map(([name, value]) => ({ name, value: typeof value === 'number' || typeof value === 'boolean' ? value : String(value) }));
   const { agent, ...image } = run.fair;
-  return recordRun(
-    { name: run.name, tool: run.command, inputs: [run.input], parameters, outputs: [run.output], agent, startTime: run.started, ...(run.error !== undefined ? { error: run.error } : {}) },
-    { images: { [run.output]: { ...image, name: run.imageName } }, crate: { license: image.license } },
-  );
+  try {
+    return await recordRun(
+      { name: run.name, tool: run.command, inputs: [run.input], parameters, outputs: [run.output], agent, startTime: run.started, ...(run.error !== undefined ? { error: run.error } : {}) },
+      { images: { [run.output]: { ...image, name: run.imageName } }, crate: { license: image.license } },
+    );
+  } catch (error) {
+    if (run.error !== undefined || !isFairioError(error)) throw error;
+    // The output is fine; say so, and how to go without a crate.
+    throw new FairioError(error.code, `${run.output} was written, but its run could not be recorded: ${error.message} (--no-crate skips recording)`, { cause: error });
+  }
 }
