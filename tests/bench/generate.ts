@@ -18,8 +18,8 @@ export interface InputSpec {
   planes: number;
 }
 
-/** Bumped whenever the pixels change, so that a cached file is never stale. */
-const GENERATOR_VERSION = 1;
+/** Bumped whenever the pixels or the file layout change (2: written by the writer with contiguous ImageJ pixel data), so that a cached file is never stale. */
+const GENERATOR_VERSION = 2;
 
 export function inputFileName(spec: InputSpec): string {
   return `input-v${GENERATOR_VERSION}-${spec.planes}x${spec.height}x${spec.width}-uint16.tif`;

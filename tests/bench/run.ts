@@ -74,6 +74,8 @@ interface Variant {
   compressor: 'blosc-zstd:5' | 'blosc-lz4:5' | 'none';
   /** Extra environment for fairio (e.g. FAIRIO_NATIVE_ZSTD=0); such a variant runs on fairio only. */
   fairioEnv?: NodeJS.ProcessEnv;
+  /** Let the CLI write its RO-Crate (sha256 of input and output); fairio only. */
+  crate?: boolean;
 }
 
 interface ConversionRun extends Measured {
@@ -96,18 +98,31 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
+/** The child being measured, so that an interrupted benchmark does not leave it running. */
+let current: ReturnType<typeof spawn> | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // GNU time passes no signal on: end its child (the measured program) first, then time itself.
+    if (current?.pid !== undefined) spawnSync('pkill', ['-TERM', '-P', String(current.pid)]);
+    current?.kill('SIGTERM');
+    process.exit(130);
+  });
+}
+
 /** Run `command` under GNU time; rejects (with its stderr) when it fails. */
 function measure(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<Measured> {
   const timeFile = path.join(os.tmpdir(), `fairio-bench-time-${process.pid}-${Date.now()}.txt`);
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(GNU_TIME, ['-v', '-o', timeFile, command, ...args], { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
+      current = undefined;
       const wallSeconds = (performance.now() - started) / 1000;
       const report = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, 'utf8') : '';
       fs.rmSync(timeFile, { force: true });
@@ -213,8 +228,8 @@ async function main(): Promise<void> {
   const repeats = envNumber('FAIRIO_BENCH_REPEATS', 2);
   const chunksText = process.env.FAIRIO_BENCH_CHUNKS || '1,1024,1024';
   const dataDir = path.resolve(root, process.env.FAIRIO_BENCH_DATA || path.join('tests', 'bench', '.data'));
-  // At least 4 planes: a 1-plane ImageJ file is 2D, and tifffile reads a
-  // 2-plane one from fairio's writer as a contiguous "virtual" stack (wrongly).
+  // At least 4 planes: a 1-plane ImageJ file is 2D, and tifffile took 2-plane
+  // ones from fairio's writer before 96c89a4 for contiguous "virtual" stacks.
   const spec: InputSpec = { width: size, height: size, planes: Math.max(4, Math.ceil((gib * 2 ** 30) / (size * size * 2))) };
   const inputBytes = spec.planes * spec.width * spec.height * 2;
   const inputMiB = inputBytes / MiB;
@@ -224,7 +239,14 @@ async function main(): Promise<void> {
   const input = await ensureInput(dataDir, spec, log);
   const outputs = { fairio: path.join(dataDir, 'fairio.ome.zarr'), python: path.join(dataDir, 'python.ome.zarr') };
 
-  const fairioArgs = (v: Variant, output: string) => [cli, 'convert', input, output, '--ngff', '0.5', '--chunks', chunksText, '--compressor', v.compressor, '--levels', String(v.levels), '--overwrite', '--quiet', '--json'];
+  // The CLI records each run as an RO-Crate with sha256 checksums of input and
+  // output; the Python reference does nothing of the kind, so the comparison
+  // runs without it (--no-crate) and the breakdown measures what it costs.
+  const canSkipCrate = spawnSync(process.execPath, [cli, 'convert', '--help'], { encoding: 'utf8' }).stdout.includes('--no-crate');
+  const fairioArgs = (v: Variant, output: string) => [
+    cli, 'convert', input, output, '--ngff', '0.5', '--chunks', chunksText, '--compressor', v.compressor, '--levels', String(v.levels), '--overwrite', '--quiet', '--json',
+    ...(canSkipCrate && !v.crate ? ['--no-crate'] : []),
+  ];
   const convert = (side: Side, v: Variant): Promise<Measured> =>
     side === 'fairio'
       ? measure(process.execPath, fairioArgs(v, outputs.fairio), { env: v.fairioEnv })
@@ -262,7 +284,8 @@ async function main(): Promise<void> {
   log('timing the codec alone (blosc-zstd:5, one thread)');
   type CodecSpeed = { encodeMiBps: number; decodeMiBps: number; compressionRatio: number; chunks: number };
   const codec = {
-    fairio: lastJson<CodecSpeed>((await measure(process.execPath, [tsxCli, path.join(here, 'codec-fairio.ts'), input])).stdout),
+    // One libuv thread: fairio's native zstd would otherwise compress a chunk's blocks in parallel.
+    fairio: lastJson<CodecSpeed>((await measure(process.execPath, [tsxCli, path.join(here, 'codec-fairio.ts'), input], { env: { UV_THREADPOOL_SIZE: '1' } })).stdout),
     python: lastJson<CodecSpeed>((await measure(python, [path.join(here, 'reference.py'), 'codec', input])).stdout),
   };
 
@@ -276,8 +299,8 @@ async function main(): Promise<void> {
   const levelPath = { fairio: '0', python: 's0' };
   for (const c of readCases) {
     const storePath = outputs[c.store];
+    // Both read the store just written, from the page cache.
     for (const side of ['fairio', 'python'] as const) {
-      await warm(input).catch(() => undefined);
       const m =
         side === 'fairio'
           ? await measure(process.execPath, [tsxCli, path.join(here, 'read-fairio.ts'), storePath, '--level', '0', '--mode', c.mode])
@@ -298,8 +321,9 @@ async function main(): Promise<void> {
       { name: 'level 0 only', levels: 1, compressor: 'blosc-zstd:5' },
       { name: 'level 0 only, blosc-lz4', levels: 1, compressor: 'blosc-lz4:5' },
       { name: 'full, fairio with FAIRIO_NATIVE_ZSTD=0 (WebAssembly blosc)', levels, compressor: 'blosc-zstd:5', fairioEnv: { FAIRIO_NATIVE_ZSTD: '0' } },
+      ...(canSkipCrate ? [{ name: 'full, fairio writing its RO-Crate (sha256 of input and output)', levels, compressor: 'blosc-zstd:5', crate: true } as Variant] : []),
     ];
-    for (const v of variants) for (const side of v.fairioEnv ? (['fairio'] as const) : (['fairio', 'python'] as const)) breakdown.push(await convertOnce(side, v, 0));
+    for (const v of variants) for (const side of v.fairioEnv || v.crate ? (['fairio'] as const) : (['fairio', 'python'] as const)) breakdown.push(await convertOnce(side, v, 0));
   }
 
   // Optional: where fairio's conversion time goes.
@@ -320,6 +344,12 @@ async function main(): Promise<void> {
   const f = best('fairio');
   const p = best('python');
   const peak = (side: 'fairio' | 'python') => Math.max(...runs.filter((r) => r.side === side).map((r) => r.peakRssMiB));
+  const median = (side: Side, key: 'wallSeconds' | 'cpuSeconds') => {
+    const v = runs.filter((r) => r.side === side).map((r) => r[key]).sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const medianRatio = median('python', 'wallSeconds') / median('fairio', 'wallSeconds');
+  const cpuRatio = median('python', 'cpuSeconds') / median('fairio', 'cpuSeconds');
   const throughputRatio = p.wallSeconds / f.wallSeconds;
   const innerRatio = p.innerSeconds / f.innerSeconds;
   const fairioPeak = peak('fairio');
@@ -336,12 +366,15 @@ async function main(): Promise<void> {
     loadAverage: { before: loadBefore, after: os.loadavg() },
     machine: machine(),
     input: { file: path.relative(root, input), planes: spec.planes, height: spec.height, width: spec.width, dtype: 'uint16', bytes: inputBytes, fileBytes: fs.statSync(input).size, layout: 'strips (about 256 KiB each), uncompressed, ImageJ z-stack' },
-    settings: { ngff: '0.5', chunks: chunksText.split(',').map(Number), compressor: 'blosc zstd clevel 5, shuffle (typesize 2)', levels, repeats, pythonDownsampling: 'ome-zarr-py Methods.LOCAL_MEAN (skimage downscale_local_mean, truncated to uint16)', fairioDownsampling: '2×2 mean, rounded to nearest' },
+    settings: { fairioCrate: canSkipCrate ? 'off (--no-crate) in the comparison' : 'the CLI has no --no-crate', ngff: '0.5', chunks: chunksText.split(',').map(Number), compressor: 'blosc zstd clevel 5, shuffle (typesize 2)', levels, repeats, pythonDownsampling: 'ome-zarr-py Methods.LOCAL_MEAN (skimage downscale_local_mean, truncated to uint16)', fairioDownsampling: '2×2 mean, rounded to nearest' },
     conversion: {
       runs: runs.map(({ stdout: _o, stderr: _e, ...r }) => ({ ...r, mibPerSecond: inputMiB / r.wallSeconds })),
-      fairio: { wallSeconds: f.wallSeconds, innerSeconds: f.innerSeconds, mibPerSecond: inputMiB / f.wallSeconds, peakRssMiB: fairioPeak, cpuSeconds: f.cpuSeconds, outputBytes: sizes.fairio },
-      python: { wallSeconds: p.wallSeconds, innerSeconds: p.innerSeconds, mibPerSecond: inputMiB / p.wallSeconds, peakRssMiB: peak('python'), cpuSeconds: p.cpuSeconds, outputBytes: sizes.python },
+      fairio: { wallSeconds: f.wallSeconds, medianWallSeconds: median('fairio', 'wallSeconds'), innerSeconds: f.innerSeconds, mibPerSecond: inputMiB / f.wallSeconds, peakRssMiB: fairioPeak, cpuSeconds: f.cpuSeconds, medianCpuSeconds: median('fairio', 'cpuSeconds'), outputBytes: sizes.fairio },
+      python: { wallSeconds: p.wallSeconds, medianWallSeconds: median('python', 'wallSeconds'), innerSeconds: p.innerSeconds, mibPerSecond: inputMiB / p.wallSeconds, peakRssMiB: peak('python'), cpuSeconds: p.cpuSeconds, medianCpuSeconds: median('python', 'cpuSeconds'), outputBytes: sizes.python },
+      /** Best wall time of each side (the headline), then medians, then CPU time (least sensitive to other load). */
       throughputRatio,
+      medianThroughputRatio: medianRatio,
+      cpuTimeRatio: cpuRatio,
       innerThroughputRatio: innerRatio,
       target: { ratio: TARGET_RATIO, peakRssMiB: TARGET_RSS_MIB, met: meetsTarget },
     },
@@ -369,7 +402,9 @@ async function main(): Promise<void> {
       }),
     ]),
   );
-  out.push(`throughput ratio fairio / python: ${fmt(throughputRatio, 2)}× (in-process ${fmt(innerRatio, 2)}×); target ≥ ${TARGET_RATIO}× and < ${TARGET_RSS_MIB} MiB: ${meetsTarget ? 'MET' : 'MISSED'}`);
+  out.push(`throughput ratio fairio / python: ${fmt(throughputRatio, 2)}× best of ${repeats} (in-process ${fmt(innerRatio, 2)}×; median ${fmt(medianRatio, 2)}×; CPU time ${fmt(cpuRatio, 2)}×)`);
+  out.push(`all runs, wall s: fairio ${runs.filter((r) => r.side === 'fairio').map((r) => fmt(r.wallSeconds, 2)).join(', ')}; python ${runs.filter((r) => r.side === 'python').map((r) => fmt(r.wallSeconds, 2)).join(', ')}`);
+  out.push(`target ≥ ${TARGET_RATIO}× and < ${TARGET_RSS_MIB} MiB peak: ${meetsTarget ? 'MET' : 'MISSED'} (ratio ${throughputRatio >= TARGET_RATIO ? 'met' : 'missed'}, memory ${fairioPeak < TARGET_RSS_MIB ? 'met' : 'missed'})`);
   out.push(`verification (zarr-python): ${verification.ok ? 'both outputs correct' : `FAILED — ${verification.problems.length} problem(s)`}`);
   out.push('');
   out.push('the codec alone, blosc-zstd:5 + shuffle on 1024 × 1024 chunks, one chunk at a time');
