@@ -8,8 +8,9 @@ import { createRequire } from 'node:module';
 import { isFairioError } from '@fairio/ngff';
 import { nodes } from '@fairio/model-runner';
 import { registerNode } from './node-command.js';
+import { recordNodeRun } from './record-node-run.js';
 import { registerConvert } from './commands/convert.js';
-import { registerCrate } from './commands/crate.js';
+import { addFairOptions, checkFairOptions, registerCrate } from './commands/crate.js';
 import { registerInfo } from './commands/info.js';
 import { registerModel } from './commands/model.js';
 import { registerSample } from './commands/sample.js';
@@ -29,7 +30,10 @@ export function buildProgram(): Command {
   registerSample(program);
   registerCrate(program);
   registerModel(program);
-  for (const node of nodes) registerNode(program, node);
+  // Every node run leaves a Process Run Crate, with FAIR metadata for its images.
+  for (const node of nodes) {
+    registerNode(program, node, { configure: (c) => void addFairOptions(c), check: (o) => void checkFairOptions(o), onRecord: recordNodeRun });
+  }
   // Errors surface as exceptions (handled in `main`), not process exits, at every level of subcommands.
   const override = (command: Command): void => command.commands.forEach((c) => override(c.exitOverride()));
   override(program);

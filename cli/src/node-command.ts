@@ -40,11 +40,21 @@ function parentFor(program: Command, words: string[]): Command {
   return parent;
 }
 
+/** What the user asked a node command for, beside the run record. */
+export interface Invocation {
+  /** Output paths as requested (a failed run may not have written them). */
+  outputs: Record<string, string>;
+  /** All parsed command-line options. */
+  options: Record<string, unknown>;
+}
+
 export interface NodeCommandOptions {
-  /** Write the run's provenance crate (called for failed runs too). */
-  onRecord?: (record: RunRecord, options: Record<string, unknown>) => Promise<void>;
-  /** Extra options the caller handles in `onRecord` (e.g. crate placement). */
-  extraOptions?: Option[];
+  /** Add options the caller handles (e.g. FAIR metadata for the crate). */
+  configure?: (command: Command) => void;
+  /** Check those options before the node runs, so a typo never costs a long run. */
+  check?: (options: Record<string, unknown>) => void;
+  /** Write the run's provenance (called for failed runs too). */
+  onRecord?: (record: RunRecord, invocation: Invocation) => Promise<unknown>;
 }
 
 export function registerNode(program: Command, node: AnalysisNode, options: NodeCommandOptions = {}): Command {
@@ -58,7 +68,7 @@ export function registerNode(program: Command, node: AnalysisNode, options: Node
   for (const { s } of positional) command.argument(`${s.optional ? '[' : '<'}${s.name}${s.multiple ? '...' : ''}${s.optional ? ']' : '>'}`, `${s.help} [${s.formats.join(', ')}]`);
   for (const { s } of data.filter(({ s }) => !s.positional)) command.addOption(dataOption(s));
   for (const p of d.parameters) command.addOption(parameterOption(p));
-  for (const o of options.extraOptions ?? []) command.addOption(o);
+  options.configure?.(command);
   command
     .option('--overwrite', 'replace outputs that exist')
     .option('--workers <n>', 'worker threads (default: all cores)')
@@ -71,19 +81,21 @@ export function registerNode(program: Command, node: AnalysisNode, options: Node
       const i = positional.findIndex((p) => p.s === s);
       return (i >= 0 ? args[i] : opts[camel(s.name)]) as string | string[] | undefined;
     };
+    options.check?.(opts);
+    const outputs: Record<string, string> = Object.fromEntries(d.outputs.flatMap((s) => (valueOf(s) === undefined ? [] : [[s.name, valueOf(s) as string]])));
     const progress = createProgress(d.name, { quiet: Boolean(opts.quiet) });
     try {
       const { result, record } = await runNode(
         node,
         {
           inputs: Object.fromEntries(d.inputs.map((s) => [s.name, valueOf(s)])),
-          outputs: Object.fromEntries(d.outputs.flatMap((s) => (valueOf(s) === undefined ? [] : [[s.name, valueOf(s) as string]]))),
+          outputs,
           parameters: Object.fromEntries(d.parameters.map((p) => [p.name, opts[camel(p.name)]])),
           overwrite: Boolean(opts.overwrite),
           workers: opts.workers === undefined ? undefined : Number(opts.workers),
           onProgress: (done, total) => progress.update(done, total),
         },
-        { onRecord: options.onRecord && ((r) => options.onRecord!(r, opts)) },
+        { onRecord: options.onRecord && (async (r) => void (await options.onRecord!(r, { outputs, options: opts }))) },
       );
       progress.stop();
       emit({ outputs: result.outputs, summary: result.summary, record }, { json: Boolean(opts.json) }, (r) =>

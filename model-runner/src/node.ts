@@ -78,7 +78,8 @@ export interface NodeDescription {
 export interface SoftwareUsed {
   name: string;
   version: string;
-  url?: string;
+  /** Home page; with the version it identifies the software in provenance. */
+  url: string;
 }
 
 export interface NodeRunContext {

@@ -125,3 +125,31 @@ describe.skipIf(missing('shared reference data', hasSharedData))('fairio info ov
     }
   });
 });
+
+describe('node commands leave a crate', () => {
+  it('threshold → label → measure each add an action to the folder crate, a failed run too', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'nodes-'));
+    const inDir = (...args: string[]) => execFileAsync('node', [bin, ...args], { cwd: dir, encoding: 'utf8' });
+    await inDir('sample', 's.ome.tiff', '--size', '96', '--depth', '2');
+    await inDir('convert', 's.ome.tiff', 's.ome.zarr', '--quiet');
+    await inDir('threshold', 's.ome.zarr', 'mask.ome.zarr', '--channel', '0', '--license', 'CC-BY-4.0', '--creator', 'Ada Lovelace <0000-0002-1825-0097>');
+    await inDir('label', 'mask.ome.zarr', 'labels.ome.zarr');
+    await inDir('measure', 'labels.ome.zarr', 'table.csv');
+    await expect(inDir('label', 'missing.ome.zarr', 'x.ome.zarr')).rejects.toMatchObject({ code: 1 });
+    const crate = JSON.parse(fs.readFileSync(path.join(dir, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] };
+    const actions = crate['@graph'].filter((e) => e['@type'] === 'CreateAction');
+    expect(actions.map((a) => String(a.actionStatus).replace('http://schema.org/', ''))).toEqual([
+      'CompletedActionStatus',
+      'CompletedActionStatus',
+      'CompletedActionStatus',
+      'CompletedActionStatus',
+      'FailedActionStatus',
+    ]);
+    expect(String(actions[4].error)).toContain('missing.ome.zarr');
+    // The threshold's agent is the creator given, by ORCID; its mask carries its own FAIR image crate.
+    expect(actions[1].agent).toEqual({ '@id': 'https://orcid.org/0000-0002-1825-0097' });
+    expect(fs.existsSync(path.join(dir, 'mask.ome.zarr', 'ro-crate-metadata.json'))).toBe(true);
+    const verify = await fairio('crate', 'verify', dir);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+});

@@ -82,7 +82,7 @@ export const imagejMacroNode: AnalysisNode = {
       },
       software: [
         { name: 'ImageJ', version: result.imagej.version, url: 'https://imagej.net/ij/' },
-        { name: `Java (${result.imagej.javaVendor || 'unknown vendor'})`, version: result.imagej.java },
+        { name: `Java (${result.imagej.javaVendor || 'unknown vendor'})`, version: result.imagej.java, url: 'https://openjdk.org/' },
       ],
       summary: {
         images: result.images.length,
