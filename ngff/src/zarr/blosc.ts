@@ -180,3 +180,57 @@ export async function bloscZstdFrame(bytes: Uint8Array, options: BloscZstdOption
   });
   return out;
 }
+
+/** Inverse of `shuffleBlock`: byte k of item i comes from `src[k·n + i]`. */
+export function unshuffleBlock(src: Uint8Array, dst: Uint8Array, typesize: number): void {
+  const n = Math.floor(src.length / typesize);
+  const body = n * typesize;
+  for (let k = 0; k < typesize; k++) {
+    const base = k * n;
+    for (let i = 0, j = k; i < n; i++, j += typesize) dst[j] = src[base + i];
+  }
+  if (body < src.length) dst.set(src.subarray(body), body);
+}
+
+/**
+ * Decode a Blosc1 frame with native zstd when it is one this module can read
+ * whole — zstd codec, unsplit blocks, byte shuffle or none, or stored — and
+ * return `undefined` otherwise (lz4, bitshuffle, split blocks: numcodecs'
+ * WebAssembly blosc decodes those). Blocks decompress in parallel. Throws on
+ * a frame whose lengths do not add up, so damage is never returned as data.
+ */
+export async function decodeBloscZstd(frame: Uint8Array, zstd: NativeZstd): Promise<Uint8Array | undefined> {
+  if (frame.length < HEADER) return undefined;
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const flags = view.getUint8(2);
+  const typesize = view.getUint8(3);
+  const nbytes = view.getUint32(4, true);
+  const blocksize = view.getUint32(8, true);
+  if (view.getUint32(12, true) !== frame.length) throw new Error(`blosc frame is ${frame.length} bytes but its header says ${view.getUint32(12, true)}`);
+  if (flags & MEMCPYED) {
+    if (frame.length !== HEADER + nbytes) throw new Error('stored blosc frame has the wrong length');
+    return frame.slice(HEADER);
+  }
+  const unsupported = flags >> 5 !== ZSTD_FORMAT || !(flags & NO_SPLIT) || flags & 0x4 || flags & 0x8 || blocksize === 0;
+  if (unsupported) return undefined;
+  const nblocks = Math.ceil(nbytes / blocksize);
+  if (frame.length < HEADER + 4 * nblocks) throw new Error('blosc frame is shorter than its block table');
+  const out = new Uint8Array(nbytes);
+  const shuffled = (flags & DO_SHUFFLE) !== 0 && typesize > 1;
+  await Promise.all(
+    Array.from({ length: nblocks }, async (_, b) => {
+      const size = Math.min(blocksize, nbytes - b * blocksize);
+      const start = view.getInt32(HEADER + 4 * b, true);
+      if (start < HEADER || start + 4 > frame.length) throw new Error(`blosc block ${b} starts outside the frame`);
+      const csize = view.getInt32(start, true);
+      if (csize < 0 || start + 4 + csize > frame.length) throw new Error(`blosc block ${b} runs past the end of the frame`);
+      const packed = frame.subarray(start + 4, start + 4 + csize);
+      const block = csize === size ? packed : await zstd.decompress(packed);
+      if (block.length !== size) throw new Error(`blosc block ${b} decodes to ${block.length} bytes instead of ${size}`);
+      const target = out.subarray(b * blocksize, b * blocksize + size);
+      if (shuffled) unshuffleBlock(block, target, typesize);
+      else target.set(block);
+    }),
+  );
+  return out;
+}
