@@ -33,7 +33,8 @@ fi
 
 # Pixel-classifier references: vigra is not on PyPI, so its tests run Debian's python3-vigra
 # (with scikit-learn and h5py) in the system Python, /usr/bin/python3.
-if ! /usr/bin/python3 -c 'import vigra, sklearn, h5py' 2>/dev/null; then
+# Test references only: `npm start` (FAIRIO_SETUP_PYTHON=0) does not need them.
+if [ "${FAIRIO_SETUP_PYTHON:-1}" = "1" ] && ! /usr/bin/python3 -c 'import vigra, sklearn, h5py' 2>/dev/null; then
   apt_install "pixel-classifier references: vigra, scikit-learn" python3-vigra python3-sklearn python3-h5py
 fi
 
