@@ -8,6 +8,7 @@
  * number of trees), with the peak memory of each.
  *
  *   npx tsx tests/bench/classify.ts [size=4096]
+ *   FAIRIO_BENCH_KEEP=1 npx tsx tests/bench/classify.ts 1024   # keep the image and classifier (path on stderr)
  *
  * The image is BBBC033 (nuclei) mirrored to 4096 × 4096; scribbles are drawn
  * in its top-left 1024 × 1024 corner (as a user would label a small region).
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (process.env.FAIRIO_BENCH_KEEP) console.error(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FairioError, writeAtomically } from '@fairio/ngff';
+import { FairioError, isUrl, writeAtomically } from '@fairio/ngff';
 import { FEATURE_IDS, FILTER_WINDOW, PRESMOOTH_WINDOW, checkSelection, featureChannels, type FeatureSelection } from './features/bank.js';
 import type { PackedForest } from './forest/forest.js';
 
@@ -29,8 +29,9 @@ export interface ClassInfo {
 }
 
 export interface FileChecksum {
-  /** The path as given when training (for people; the checksum identifies it). */
+  /** The path or URL as given when training (for people; the checksum identifies it). */
   path: string;
+  /** '' when the input was a URL. */
   sha256: string;
 }
 
@@ -187,8 +188,12 @@ export async function readClassifier(file: string): Promise<{ classifier: PixelC
   };
 }
 
-/** sha256 of a file, or of a folder (every file, by sorted relative path). */
+/**
+ * sha256 of a file, or of a folder (every file, by sorted relative path);
+ * '' for a URL (a remote store is not downloaded to be hashed).
+ */
 export async function checksumPath(location: string): Promise<string> {
+  if (isUrl(location)) return '';
   const stat = await fs.promises.stat(location);
   if (stat.isFile()) {
     const hash = createHash('sha256');
