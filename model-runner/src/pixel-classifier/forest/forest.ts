@@ -118,7 +118,48 @@ export function predictProbabilities(forest: PackedForest, features: Float32Arra
     acc.fill(0);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
-      for (let p = 0; p < n; p++) {
+      let p = 0;
+      // Four pixels walk the tree together: independent chains of loads the CPU can overlap.
+      for (; p + 4 <= n; p += 4) {
+        const b0 = p * F;
+        const b1 = b0 + F;
+        const b2 = b1 + F;
+        const b3 = b2 + F;
+        let n0 = root;
+        let n1 = root;
+        let n2 = root;
+        let n3 = root;
+        let f0 = feature[root];
+        let f1 = f0;
+        let f2 = f0;
+        let f3 = f0;
+        while (f0 >= 0 || f1 >= 0 || f2 >= 0 || f3 >= 0) {
+          if (f0 >= 0) {
+            n0 = left[n0] + (x[b0 + f0] > threshold[n0] ? 1 : 0);
+            f0 = feature[n0];
+          }
+          if (f1 >= 0) {
+            n1 = left[n1] + (x[b1 + f1] > threshold[n1] ? 1 : 0);
+            f1 = feature[n1];
+          }
+          if (f2 >= 0) {
+            n2 = left[n2] + (x[b2 + f2] > threshold[n2] ? 1 : 0);
+            f2 = feature[n2];
+          }
+          if (f3 >= 0) {
+            n3 = left[n3] + (x[b3 + f3] > threshold[n3] ? 1 : 0);
+            f3 = feature[n3];
+          }
+        }
+        const a = p * K;
+        for (let k = 0; k < K; k++) {
+          acc[a + k] += value[n0 * K + k];
+          acc[a + K + k] += value[n1 * K + k];
+          acc[a + 2 * K + k] += value[n2 * K + k];
+          acc[a + 3 * K + k] += value[n3 * K + k];
+        }
+      }
+      for (; p < n; p++) {
         const base = p * F;
         let node = root;
         let f = feature[node];
