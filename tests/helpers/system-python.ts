@@ -26,8 +26,6 @@ function imports(modules: string): boolean {
 
 /** vigra and scikit-learn import in the system Python. */
 export const hasVigra = imports('vigra, sklearn');
-/** h5py imports in the system Python (to write .ilp fixtures). */
-export const hasH5py = imports('h5py');
 
 /** Run a Python snippet with the system Python; returns stdout. */
 export async function systemPython(code: string, args: string[] = [], options: { timeoutMs?: number } = {}): Promise<string> {
