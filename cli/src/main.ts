@@ -11,6 +11,7 @@ import { registerNode } from './node-command.js';
 import { recordNodeRun } from './record-node-run.js';
 import { registerConvert } from './commands/convert.js';
 import { addFairOptions, checkFairOptions, registerCrate } from './commands/crate.js';
+import { registerGalaxyRun } from './commands/galaxy-run.js';
 import { registerInfo } from './commands/info.js';
 import { registerModel } from './commands/model.js';
 import { registerSample } from './commands/sample.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSample(program);
   registerCrate(program);
   registerModel(program);
+  registerGalaxyRun(program);
   // Every node run leaves a Process Run Crate, with FAIR metadata for its images.
   for (const node of nodes) {
     registerNode(program, node, { configure: (c) => void addFairOptions(c), check: (o) => void checkFairOptions(o), onRecord: recordNodeRun });
