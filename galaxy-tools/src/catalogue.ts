@@ -53,11 +53,20 @@ const NODE_TESTS: Record<string, ToolTest[]> = {
   ],
 };
 
+/** Two conversions (OME-NGFF 0.5 and 0.4), for the convert command or a convert node alike. */
+function convertTests(d: NodeDescription): ToolTest[] {
+  const input = d.inputs[0].name;
+  return [
+    { params: { [input]: SAMPLE, ngff: '0.5' }, outputs: { [d.outputs[0].name]: ZARR_V3(['"multiscales"', '"omero"']) } },
+    { params: { [input]: SAMPLE, ngff: '0.4', compressor: 'zstd' }, outputs: { [d.outputs[0].name]: { extraFile: { name: '.zattrs', hasText: ['"multiscales"'] } } } },
+  ];
+}
+
 const nodeTools: GalaxyTool[] = nodes.map((node) => ({
   description: node.description,
   run: { kind: 'node' },
   fair: true,
-  tests: NODE_TESTS[node.description.id] ?? [],
+  tests: node.description.id === 'convert' ? convertTests(node.description) : (NODE_TESTS[node.description.id] ?? []),
   // The macro node's output is a folder of per-image folders (images, tables, logs): Galaxy gets it zipped.
   ...(node.description.id === 'imagej-macro' ? { outputs: { output: { format: 'zip', zipFolder: true } } } : {}),
 }));
@@ -67,10 +76,7 @@ const commandTools: GalaxyTool[] = [
     description: convertDescription,
     run: { kind: 'command', records: true },
     fair: true,
-    tests: [
-      { params: { input: SAMPLE, ngff: '0.5', channel_names: 'nuclei,membrane' }, outputs: { output: ZARR_V3(['"multiscales"', '"nuclei"']) } },
-      { params: { input: SAMPLE, ngff: '0.4', compressor: 'zstd:3', name: 'cells' }, outputs: { output: { extraFile: { name: '.zattrs', hasText: ['"multiscales"', '"cells"'] } } } },
-    ],
+    tests: convertTests(convertDescription),
   },
   {
     description: infoDescription,
@@ -93,8 +99,18 @@ const commandTools: GalaxyTool[] = [
   },
 ];
 
-/** Every fairio Galaxy tool, conversion and inspection first, then the analysis nodes in registry order. */
-export const galaxyTools: GalaxyTool[] = [...commandTools, ...nodeTools];
+/**
+ * Every fairio Galaxy tool, conversion and inspection first, then the analysis nodes in registry
+ * order. A command that has become a node in the registry (convert) is the node's tool: one
+ * description per step, so a Galaxy tool and a workflow step have the same parameters.
+ */
+export const galaxyTools: GalaxyTool[] = [
+  ...commandTools.map((t) => {
+    const node = nodeTools.find((n) => n.description.id === t.description.id);
+    return node ? { ...node, tests: node.tests.length ? node.tests : t.tests } : t;
+  }),
+  ...nodeTools.filter((n) => !commandTools.some((t) => t.description.id === n.description.id)),
+];
 
 /** The tool for a node or command id. */
 export function findTool(id: string): GalaxyTool | undefined {
