@@ -11,6 +11,7 @@ export default defineConfig({
       '@fairio/provenance': fileURLToPath(new URL('./provenance/src/index.ts', import.meta.url)),
       '@fairio/model-runner': fileURLToPath(new URL('./model-runner/src/index.ts', import.meta.url)),
       '@fairio/galaxy-tools': fileURLToPath(new URL('./galaxy-tools/src/index.ts', import.meta.url)),
+      '@fairio/workflows': fileURLToPath(new URL('./workflows/src/index.ts', import.meta.url)),
     },
   },
   test: {

@@ -16,6 +16,7 @@ import { registerInfo } from './commands/info.js';
 import { registerModel } from './commands/model.js';
 import { registerSample } from './commands/sample.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorkflow } from './commands/workflow.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerSample(program);
   registerCrate(program);
   registerModel(program);
+  registerWorkflow(program);
   registerGalaxyRun(program);
   // Every node run leaves a Process Run Crate, with FAIR metadata for its images.
   for (const node of nodes) {
