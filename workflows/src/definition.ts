@@ -38,8 +38,12 @@ export function toolSoftware(node: AnalysisNode, engines: Software[] = []): Soft
   return { ...software, requires: [nodeSoftware(), ...engines] };
 }
 
-/** `WorkflowDefinition` of a workflow whose file (inside the crate) is `file`. */
-export function workflowDefinition(workflow: Workflow, tools: ToolRegistry, options: { file?: string; engines?: Map<string, Software[]> } = {}): WorkflowDefinition {
+/**
+ * `WorkflowDefinition` of a workflow whose file (inside the crate) is `file`.
+ * `used` (per step label, the inputs and parameters a run gave values) keeps
+ * a run crate's tool descriptions to what that run instantiated.
+ */
+export function workflowDefinition(workflow: Workflow, tools: ToolRegistry, options: { file?: string; engines?: Map<string, Software[]>; used?: Map<string, Set<string>> } = {}): WorkflowDefinition {
   const toolSteps = workflow.steps.filter(isTool);
   const mapped = new Set<string>();
   // Steps that map over a list make lists: follow collections through single-dataset inputs.
@@ -81,7 +85,7 @@ export function workflowDefinition(workflow: Workflow, tools: ToolRegistry, opti
             inputs: [
               ...node.description.inputs.map((i) => ({ id: i.name, name: i.label, type: dataType(i), description: i.help, required: !i.optional })),
               ...node.description.parameters.map((p) => ({ id: p.name, name: p.label, type: parameterType(p), description: p.help, required: !p.optional && p.default === undefined, ...(p.default !== undefined ? { defaultValue: p.default } : {}) })),
-            ],
+            ].filter((p) => !options.used?.has(step.label) || options.used.get(step.label)!.has(p.id)),
             outputs: node.description.outputs.map((o) => ({ id: o.name, name: o.label, type: dataType(o), description: o.help })),
           }
         : { name: step.toolId, version: step.toolVersion ?? 'unknown', url: FAIRIO_URL, inputs: [], outputs: [] };

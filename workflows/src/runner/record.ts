@@ -62,7 +62,8 @@ export async function recordInvocation(workflow: Workflow, result: WorkflowRunRe
       return [s.step, [...byName.values()]];
     }),
   );
-  const definition = workflowDefinition(workflow, options.tools, { file: path.basename(result.workflowFile), engines });
+  const used = new Map(ran.map((s) => [s.step, new Set(s.jobs.flatMap((j) => [...Object.keys(j.inputs).filter((k) => j.inputs[k] !== undefined), ...j.parameters.map((p) => p.name)]))]));
+  const definition = workflowDefinition(workflow, options.tools, { file: path.basename(result.workflowFile), engines, used });
   const runId = newRunId();
   const record: WorkflowRunRecord = {
     id: runId,
