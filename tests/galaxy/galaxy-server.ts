@@ -59,6 +59,8 @@ export function galaxyConfig(dir: string, port: number, adminKey: string): strin
     '  admin_users: fairio-test@example.org',
     `  id_secret: fairio-test-${adminKey}`,
     '  allow_local_account_creation: true',
+    // Tests upload test-data by path (admins only), instead of through HTTP.
+    '  allow_path_paste: true',
     `  galaxy_infrastructure_url: http://127.0.0.1:${port}`,
     '  cleanup_job: onsuccess',
     '  job_config:',
