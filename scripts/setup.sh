@@ -57,5 +57,13 @@ if [ "${FAIRIO_SETUP_PYTHON:-1}" = "1" ]; then
     .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
     cp requirements-dev.txt "$stamp"
   fi
+  # A real Galaxy for tests/galaxy (about 4 minutes the first time); FAIRIO_SETUP_GALAXY=0 skips it.
+  stamp=.venv-galaxy/.requirements-galaxy.txt
+  if [ "${FAIRIO_SETUP_GALAXY:-1}" = "1" ] && { [ ! -f "$stamp" ] || ! cmp -s requirements-galaxy.txt "$stamp"; }; then
+    log "installing Galaxy (galaxy-app, galaxy-web-apps) into .venv-galaxy"
+    python3 -m venv .venv-galaxy
+    .venv-galaxy/bin/pip install --quiet --disable-pip-version-check -r requirements-galaxy.txt
+    cp requirements-galaxy.txt "$stamp"
+  fi
 fi
 log "ready"
