@@ -8,7 +8,7 @@
  * them back to the node's inputs and parameters (node spellings are
  * accepted too, and written back in Galaxy's).
  */
-import { FAIRIO, nodes as registryNodes, type AnalysisNode, type DataFormat, type DataSpec, type ParameterSpec } from '@fairio/model-runner';
+import { FAIRIO, nodes as registryNodes, type AnalysisNode, type DataFormat, type DataSpec, type ParameterSpec, type ParameterValue } from '@fairio/model-runner';
 import { commandTools } from './command-tools.js';
 import { fairParameters, findTool, galaxyName, GALAXY_FORMATS, inputDatatypes, inputSource, outputDatatype, toolId as galaxyToolId, VERSION_SUFFIX, FAIR_SECTION } from '@fairio/galaxy-tools';
 
@@ -105,3 +105,39 @@ export function toolRegistry(nodes: AnalysisNode[] = [...commandTools, ...regist
 }
 
 export const defaultTools = toolRegistry();
+
+/** The value Galaxy's form holds for a parameter nobody set (what the generated tool XML declares). */
+export function galaxyDefault(spec: ParameterSpec): ParameterValue | null {
+  switch (spec.type) {
+    case 'integer':
+    case 'float':
+      return spec.default ?? null;
+    case 'boolean':
+      return spec.default ?? false;
+    case 'choice':
+      return spec.default ?? (spec.optional ? null : spec.options[0].value);
+    case 'text':
+      return spec.default ?? '';
+  }
+}
+
+/**
+ * Every field of the tool's Galaxy form, as flat `a|b` keys: the step's
+ * values, defaults for the rest (Galaxy refuses to run a step whose state
+ * it would have to complete), conditional selectors for connected datasets
+ * and the FAIR metadata section. Connected keys are left for the caller.
+ */
+export function galaxyFormState(node: AnalysisNode, state: Record<string, ParameterValue>, connected: Set<string>): Record<string, ParameterValue | null> {
+  const out: Record<string, ParameterValue | null> = {};
+  for (const spec of node.description.inputs) {
+    const key = galaxyInputKey(spec);
+    if (key.endsWith('|file')) out[`${key.slice(0, -'|file'.length)}|source`] = 'dataset';
+    if (!connected.has(key)) out[key] = null;
+  }
+  for (const spec of node.description.parameters) {
+    const key = galaxyName(spec.name);
+    if (!connected.has(key)) out[key] = galaxyDefault(spec);
+  }
+  if (findTool(node.description.id)?.fair) for (const p of fairParameters) out[`${FAIR_SECTION}|${galaxyName(p.name)}`] = '';
+  return { ...out, ...state };
+}

@@ -7,7 +7,7 @@
 import { FairioError } from '@fairio/ngff';
 import type { ParameterValue } from '@fairio/model-runner';
 import type { InputType, Position, Source, ToolStep, Workflow, WorkflowOutput } from '../model.js';
-import { resolveKey, type ToolRegistry } from '../tools.js';
+import { galaxyDefault, resolveKey, type ToolRegistry } from '../tools.js';
 
 export function invalid(source: string, message: string): FairioError {
   return new FairioError('INVALID_METADATA', message, { path: source });
@@ -152,4 +152,33 @@ export function canonicalKeys(step: ToolStep, tools?: ToolRegistry): { in: Recor
   // Name order: the same text whichever order a file listed them in.
   const sorted = <T>(record: Record<string, T>) => Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
   return { in: sorted(connections), state: sorted(state) };
+}
+
+/** Drop `x|source: dataset` where `x|file` is connected: the selector says nothing the connection does not (writers of .ga put it back). */
+export function dropImpliedSelectors(step: ToolStep): void {
+  for (const key of Object.keys(step.in)) {
+    if (!key.endsWith('|file')) continue;
+    const selector = `${key.slice(0, -'|file'.length)}|source`;
+    if (step.state[selector] === 'dataset') delete step.state[selector];
+  }
+}
+
+/**
+ * Leave out what a file states only because Galaxy writes every field of a
+ * tool's form: values equal to the field's default, empty FAIR metadata,
+ * `x|source: dataset` where `x|file` is connected. What remains is what the
+ * workflow's author chose, the same whichever format it was read from.
+ */
+export function dropFormDefaults(step: ToolStep, tools: ToolRegistry): void {
+  dropImpliedSelectors(step);
+  const node = tools.find(step.toolId);
+  if (!node) return;
+  for (const [key, value] of Object.entries(step.state)) {
+    const resolved = resolveKey(node, key);
+    if (resolved?.kind === 'galaxy' && (value === '' || value === null)) delete step.state[key];
+    if (resolved?.kind === 'parameter') {
+      const fallback = galaxyDefault(resolved.spec);
+      if (value === '' || (fallback !== null && String(fallback) === String(value))) delete step.state[key];
+    }
+  }
 }

@@ -103,11 +103,14 @@ describe('reading what Galaxy and people write', () => {
     };
     const wf = parseNative(JSON.stringify(ga));
     expect(wf.steps.map((s) => s.label)).toEqual(['model zip', 'image', '2']);
-    expect(wf.steps[2]).toMatchObject({ anonymous: true, state: { channels: '0', device: 'cpu', 'model|source': 'dataset' }, in: { 'model|file': [{ step: 'model zip', output: 'output' }], image: [{ step: 'image', output: 'output' }] } });
+    // device: cpu is the form's default, model|source: dataset what the connection implies: neither is the author's choice.
+    expect(wf.steps[2]).toMatchObject({ anonymous: true, state: { channels: '0' }, in: { 'model|file': [{ step: 'model zip', output: 'output' }], image: [{ step: 'image', output: 'output' }] } });
     expect(wf.outputs).toEqual([{ label: 'probabilities', source: { step: '2', output: 'prediction' } }]);
     // Written back, the conditional is nested again as Galaxy keeps it.
     const state = JSON.parse((JSON.parse(writeNative(wf)) as { steps: Record<string, { tool_state: string }> }).steps['2'].tool_state) as Record<string, unknown>;
     expect(state.model).toEqual({ source: 'dataset', file: { __class__: 'ConnectedValue' } });
+    // Every field of the tool's form is filled, as Galaxy wants it before it runs the step.
+    expect(state).toMatchObject({ channels: '0', device: 'cpu', tile: null, output: '', ngff: '0.5', fair: { license: '', organism: '' } });
   });
 
   it('writes node spellings in Galaxy\'s form names', () => {

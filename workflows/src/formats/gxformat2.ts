@@ -11,7 +11,7 @@ import type { ParameterValue } from '@fairio/model-runner';
 import { autoLayout } from '../graph.js';
 import { defaultTools, type ToolRegistry } from '../tools.js';
 import { formatSource, parseSource, type Creator, type InputStep, type Source, type Step, type ToolStep, type Workflow, type WorkflowOutput } from '../model.js';
-import { canonicalKeys, checkLabels, docText, flattenToolState, inputType, invalid, isRecord, position, sortOutputs, stringList } from './common.js';
+import { canonicalKeys, checkLabels, docText, dropFormDefaults, flattenToolState, inputType, invalid, isRecord, position, sortOutputs, stringList } from './common.js';
 
 /** Entries of a gxformat2 map-or-list field as [key, value] pairs. */
 function entries(raw: unknown, source: string, field: string): [string, unknown][] {
@@ -83,6 +83,7 @@ function readStep(key: string, raw: unknown, labels: string[], source: string): 
   for (const [name, value] of entries(raw.out, source, `${where} out`)) {
     if (isRecord(value) && value.hide === true) (step.hidden ??= []).push(name);
   }
+  dropFormDefaults(step, defaultTools);
   const pos = position(raw.position);
   if (pos) step.position = pos;
   if (typeof raw.uuid === 'string') step.uuid = raw.uuid;

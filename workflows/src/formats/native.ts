@@ -10,8 +10,8 @@
 import type { ParameterValue } from '@fairio/model-runner';
 import { autoLayout } from '../graph.js';
 import { INPUT_OUTPUT, type Creator, type InputStep, type Source, type Step, type ToolStep, type Workflow, type WorkflowOutput } from '../model.js';
-import { defaultTools, outputDatatypeOf, type ToolRegistry } from '../tools.js';
-import { canonicalKeys, checkLabels, docText, flattenToolState, inputType, invalid, isRecord, NATIVE_PARAMETER_TYPE, nestToolState, position, sortOutputs, stringList } from './common.js';
+import { defaultTools, galaxyFormState, outputDatatypeOf, type ToolRegistry } from '../tools.js';
+import { canonicalKeys, checkLabels, docText, dropFormDefaults, flattenToolState, inputType, invalid, isRecord, NATIVE_PARAMETER_TYPE, nestToolState, position, sortOutputs, stringList } from './common.js';
 
 const INPUT_TYPES = new Set(['data_input', 'data_collection_input', 'parameter_input']);
 
@@ -104,6 +104,7 @@ export function parseNative(text: string, source = 'workflow.ga'): Workflow {
         });
         if (sources.length) step.in[input] = [...(step.in[input] ?? []), ...sources];
       }
+      dropFormDefaults(step, defaultTools);
       for (const action of Object.values(isRecord(s.post_job_actions) ? s.post_job_actions : {})) {
         if (isRecord(action) && action.action_type === 'HideDatasetAction' && typeof action.output_name === 'string') (step.hidden ??= []).push(action.output_name);
       }
@@ -195,7 +196,8 @@ export function writeNative(workflow: Workflow, options: { tools?: ToolRegistry 
         return [name, list.length === 1 ? list[0] : list];
       }),
     );
-    const flat: Record<string, unknown> = { ...keys.state };
+    // Galaxy runs a step only when its state fills the whole tool form.
+    const flat: Record<string, unknown> = node ? galaxyFormState(node, keys.state, new Set(Object.keys(keys.in))) : { ...keys.state };
     for (const name of Object.keys(keys.in)) flat[name] = { __class__: 'ConnectedValue' };
     const toolState = nestToolState(flat);
     toolState.__page__ = null;
