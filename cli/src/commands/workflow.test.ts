@@ -23,7 +23,7 @@ describe('fairio workflow', () => {
     const outdir = path.join(work, 'run');
     const first = await runInProcess(['workflow', 'run', nuclei, ...inputs, '--outdir', outdir]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/^done in [\d.]+ s; 5 steps ran, 0 reused/);
+    expect(first.stdout).toMatch(/^done in [\d.]+ s; 5 steps ran, 0 steps reused/);
     expect(first.stdout).toContain(`measurements: ${path.join(outdir, 'measure', 'table.csv')}`);
     expect(first.stdout).toContain(`run crate: ${path.join(outdir, 'ro-crate-metadata.json')}`);
     expect(first.stderr).toMatch(/✓ measure +done in/);

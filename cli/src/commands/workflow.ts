@@ -69,6 +69,12 @@ function eventPrinter(quiet: boolean): (event: RunEvent) => void {
   };
 }
 
+/** "1 step", "3 steps" with that status. */
+function count(steps: { status: string }[], status: string): string {
+  const n = steps.filter((s) => s.status === status).length;
+  return `${n} step${n === 1 ? '' : 's'}`;
+}
+
 function runSummary(result: WorkflowRunResult, started: number) {
   return {
     status: result.status,
@@ -124,7 +130,7 @@ export function registerWorkflow(program: Command): void {
       });
       emit(runSummary(result, started), options, (r) =>
         [
-          `${r.status === 'completed' ? 'done' : 'FAILED'} in ${r.seconds.toFixed(1)} s; ${r.steps.filter((s) => s.status === 'completed').length} steps ran, ${r.steps.filter((s) => s.status === 'cached').length} reused${r.steps.some((s) => s.status === 'skipped') ? `, ${r.steps.filter((s) => s.status === 'skipped').length} skipped` : ''}`,
+          `${r.status === 'completed' ? 'done' : 'FAILED'} in ${r.seconds.toFixed(1)} s; ${count(r.steps, 'completed')} ran, ${count(r.steps, 'cached')} reused${r.steps.some((s) => s.status === 'skipped') ? `, ${count(r.steps, 'skipped')} skipped` : ''}`,
           ...Object.entries(r.outputs).map(([label, v]) => `  ${label}: ${describeValue(v)}`),
           ...(r.crate ? [`  run crate: ${path.join(r.crate, 'ro-crate-metadata.json')} (open ro-crate-preview.html)`] : []),
         ].join('\n'),
