@@ -10,7 +10,7 @@ import { FairioError, readBox, type OmeZarrImage, type PyramidLevel } from '@fai
 import type { ChunkVisitor } from './processing/stats.js';
 import { allocate, size, strides, type NdArray, type TensorDtype } from './processing/tensor.js';
 import type { TensorSpec } from './spec/model.js';
-import type { InputAccess } from './tiling/predict.js';
+import { copyBox, type InputAccess } from './tiling/predict.js';
 
 export interface SampleLayout {
   /** Image axis index for each model input axis (-1 for batch). */
@@ -141,6 +141,71 @@ function imageBox(level: PyramidLevel, layout: SampleLayout, position: number[],
   return { start, stop };
 }
 
+/** Decoded chunks kept per level (bytes), so overlapping tiles and the statistics pass do not decode a chunk again. */
+const CHUNK_CACHE_BYTES = 64 * 2 ** 20;
+
+/** Least recently used decoded chunks of one array; promises, so concurrent reads of a chunk decode it once. */
+class ChunkCache {
+  private readonly entries = new Map<string, { data: Promise<NdArray['data']>; bytes: number }>();
+  private bytes = 0;
+
+  get(key: string, bytes: number, load: () => Promise<NdArray['data']>): Promise<NdArray['data']> {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.data;
+    }
+    const data = load();
+    data.catch(() => this.entries.get(key)?.data === data && this.drop(key));
+    this.entries.set(key, { data, bytes });
+    this.bytes += bytes;
+    for (const oldest of this.entries.keys()) {
+      if (this.bytes <= CHUNK_CACHE_BYTES || this.entries.size <= 1) break;
+      this.drop(oldest);
+    }
+    return data;
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+}
+
+const chunkCaches = new WeakMap<object, ChunkCache>();
+
+/** The image box [start, stop) assembled from whole decoded chunks (each decoded once while cached). */
+async function readCached(level: PyramidLevel, start: number[], stop: number[], where: string, dtype: TensorDtype): Promise<NdArray> {
+  let cache = chunkCaches.get(level.array);
+  if (!cache) chunkCaches.set(level.array, (cache = new ChunkCache()));
+  const chunks = level.chunks;
+  const shape = stop.map((s, i) => s - start[i]);
+  const out: NdArray = { data: allocate(dtype, size(shape)), shape, dtype };
+  const first = start.map((s, i) => Math.floor(s / chunks[i]));
+  const last = stop.map((s, i) => Math.ceil(s / chunks[i]));
+  const itemBytes = out.data.BYTES_PER_ELEMENT;
+  const parts: Promise<void>[] = [];
+  const cell = [...first];
+  for (;;) {
+    const cStart = cell.map((c, i) => c * chunks[i]);
+    const cStop = cStart.map((s, i) => Math.min(s + chunks[i], level.shape[i]));
+    const cShape = cStop.map((s, i) => s - cStart[i]);
+    const data = cache.get(cell.join(','), size(cShape) * itemBytes, async () => (await readBox(level.array, cStart, cStop, where)) as NdArray['data']);
+    parts.push(data.then((d) => copyBox({ data: d, shape: cShape, dtype }, cStart, out, start)));
+    let d = cell.length - 1;
+    for (; d >= 0; d--) {
+      if (++cell[d] < last[d]) break;
+      cell[d] = first[d];
+    }
+    if (d < 0) break;
+  }
+  await Promise.all(parts);
+  return out;
+}
+
 /** One sample of the image as the model's input tensor, read box by box. */
 export function sampleAccess(image: OmeZarrImage, layout: SampleLayout, sample: number): InputAccess {
   const level = image.levels[0];
@@ -151,8 +216,7 @@ export function sampleAccess(image: OmeZarrImage, layout: SampleLayout, sample: 
     shape: layout.sampleShape,
     async read(mStart, mStop) {
       const { start, stop } = imageBox(level, layout, position, mStart, mStop);
-      const data = await readBox(level.array, start, stop, where);
-      const box: NdArray = { data: data as NdArray['data'], shape: stop.map((s, i) => s - start[i]), dtype };
+      const box = await readCached(level, start, stop, where, dtype);
       return toModelOrder(box, start, layout, mStart, mStop.map((s, k) => s - mStart[k]), dtype);
     },
   };
