@@ -38,7 +38,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The galaxy.yml of the test server. */
-export function galaxyConfig(dir: string, port: number, adminKey: string): string {
+export function galaxyConfig(dir: string, port: number, adminKey: string, client?: string): string {
   const lines = [
     'galaxy:',
     `  data_dir: ${dir}/data`,
@@ -63,6 +63,8 @@ export function galaxyConfig(dir: string, port: number, adminKey: string): strin
     '  allow_path_paste: true',
     `  galaxy_infrastructure_url: http://127.0.0.1:${port}`,
     '  cleanup_job: onsuccess',
+    // Galaxy's web client, when installed (galaxy-client from PyPI ships it built).
+    ...(client ? [`  static_dist_dir: ${client}`] : []),
     '  job_config:',
     '    runners:',
     '      local:',
@@ -100,14 +102,17 @@ async function api<T>(url: string, key: string, init: RequestInit = {}): Promise
 }
 
 /** Start Galaxy with fairio's tools; resolves once its API answers and a user with an API key exists. */
-export async function startGalaxy(options: { timeoutMs?: number } = {}): Promise<GalaxyServer> {
+/** Galaxy's built web client in .venv-galaxy, if the galaxy-client package is installed there. */
+export const galaxyClient = path.join(galaxyVenv, 'lib', `python3.${process.env.FAIRIO_PYTHON_MINOR ?? '11'}`, 'site-packages', 'galaxy', 'client', 'dist');
+
+export async function startGalaxy(options: { timeoutMs?: number; client?: boolean } = {}): Promise<GalaxyServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fairio-galaxy-'));
   fs.mkdirSync(path.join(dir, 'data'));
   const port = await freePort();
   const adminKey = `fairio${Math.random().toString(36).slice(2, 14)}`;
   const conf = fs.readFileSync(path.join(toolsDir, 'tool_conf.xml'), 'utf8').replace('<toolbox>', `<toolbox tool_path="${toolsDir}">`);
   fs.writeFileSync(path.join(dir, 'tool_conf.xml'), conf);
-  fs.writeFileSync(path.join(dir, 'galaxy.yml'), galaxyConfig(dir, port, adminKey));
+  fs.writeFileSync(path.join(dir, 'galaxy.yml'), galaxyConfig(dir, port, adminKey, options.client && fs.existsSync(galaxyClient) ? galaxyClient : undefined));
   fs.writeFileSync(path.join(dir, 'tool_data_table_conf.xml'), '<?xml version="1.0"?>\n<tables/>\n');
   const log = path.join(dir, 'galaxy.log');
   const out = fs.openSync(log, 'w');
