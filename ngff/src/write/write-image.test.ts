@@ -142,3 +142,38 @@ describe('writeImage is atomic', () => {
     expect(fs.readdirSync(work).filter((f) => f.includes('partial'))).toEqual([]);
   });
 });
+
+describe('pyramid levels built in memory', () => {
+  /** Every file of a store (chunk bytes and metadata), by relative path. */
+  function files(dir: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      out.set(path.relative(dir, full), sha(fs.readFileSync(full)));
+    }
+    return out;
+  }
+  const float = Float32Array.from(image.subarray(0, 3 * 301 * 257), (v, i) => v / 7 + (i % 3) * 0.1);
+  const labels = Uint32Array.from(image.subarray(0, 301 * 257), (v) => v >> 10);
+  it.each([
+    { label: 'uint16, odd edges, blosc-zstd', source: arraySource(image, shape, 'uint16'), axes, chunks: [1, 1, 64, 64] },
+    { label: 'uint16, sharded', source: arraySource(image, shape, 'uint16'), axes, chunks: [1, 1, 32, 64], shards: [1, 1, 128, 256], compressor: { id: 'zstd' as const } },
+    { label: 'uint16, 2 planes per chunk, chunks wider than level 1', source: arraySource(image, shape, 'uint16'), axes, chunks: [1, 2, 200, 300] },
+    { label: 'float32', source: arraySource(float, [3, 301, 257], 'float32'), axes: axes.slice(1), chunks: [1, 50, 34] },
+    { label: 'uint32 labels (mode)', source: arraySource(labels, [301, 257], 'uint32'), axes: axes.slice(2), chunks: [46, 30], imageLabel: {} },
+    { label: 'odd chunks (read back from disk either way)', source: arraySource(image, shape, 'uint16'), axes, chunks: [1, 1, 63, 65] },
+  ])('$label: the same bytes as reading each level back from disk', async ({ label, source, ...options }) => {
+    const dirs = await Promise.all(
+      (['memory', 'disk'] as const).map(async (pyramidFrom) => {
+        const out = path.join(work, `pyramid-${label.replace(/\W+/g, '-')}-${pyramidFrom}.ome.zarr`);
+        const written = await writeImage(out, source, { ...options, levels: 4, pyramidFrom, workers: 2 });
+        expect(written.levels).toHaveLength(4);
+        return out;
+      }),
+    );
+    const [memory, disk] = dirs.map(files);
+    expect(memory.size).toBeGreaterThan(10);
+    expect(memory).toEqual(disk);
+  });
+});

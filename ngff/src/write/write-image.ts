@@ -44,6 +44,12 @@ export interface WriteImageOptions {
   compressor?: Compressor;
   /** Number of pyramid levels (default: until y and x fit in one chunk). */
   levels?: number;
+  /**
+   * Where levels 1.. come from: the blocks of the level below while they are
+   * in memory (default, when block starts are even in y and x), or that level
+   * read back from disk ('disk'; the same bytes, slower).
+   */
+  pyramidFrom?: 'memory' | 'disk';
   /** Default 'mean'; 'mode' for label images. */
   downsampling?: Downsampling;
   name?: string;
@@ -157,6 +163,146 @@ async function writeDownsampledLevel(writer: ArrayWriter, below: zarr.Array<zarr
   )) progress();
 }
 
+/** A box of level k+1 pixels being filled from the downsampled level-k blocks that cover it. */
+interface PendingBlock {
+  coords: number[];
+  start: number[];
+  stop: number[];
+  data: TypedArray;
+  missing: number;
+}
+
+/**
+ * Gathers quarter-size pieces (downsampled level-k blocks) into whole blocks
+ * of level k+1 and hands each block over as soon as every piece covering it
+ * has arrived. Blocks arrive in C order of the level-k grid, so only the
+ * level-(k+1) blocks of the current row of pieces are pending.
+ */
+class PieceGatherer {
+  readonly #pending = new Map<string, PendingBlock>();
+  constructor(private readonly writer: ArrayWriter) {}
+
+  /** Copy `piece` (level k+1 pixels [start, stop)) into the blocks it overlaps; returns the blocks it completed. */
+  add(start: number[], stop: number[], piece: TypedArray): PendingBlock[] {
+    const { shape } = this.writer.spec;
+    const bs = this.writer.blockShape;
+    const n = shape.length;
+    const first = start.map((s, d) => Math.floor(s / bs[d]));
+    const last = stop.map((s, d) => Math.floor((s - 1) / bs[d]));
+    const done: PendingBlock[] = [];
+    const coords = [...first];
+    for (;;) {
+      const key = coords.join(',');
+      let block = this.#pending.get(key);
+      if (!block) {
+        const bStart = coords.map((c, d) => c * bs[d]);
+        const bStop = bStart.map((s, d) => Math.min(shape[d], s + bs[d]));
+        const size = bStop.reduce((a, s, d) => a * (s - bStart[d]), 1);
+        block = { coords: [...coords], start: bStart, stop: bStop, data: new (piece.constructor as new (length: number) => TypedArray)(size), missing: size };
+        this.#pending.set(key, block);
+      }
+      block.missing -= copyOverlap(piece, start, stop, block.data, block.start, block.stop);
+      if (block.missing === 0) {
+        this.#pending.delete(key);
+        done.push(block);
+      }
+      let d = n - 1;
+      for (; d >= 0; d--) {
+        if (++coords[d] <= last[d]) break;
+        coords[d] = first[d];
+      }
+      if (d < 0) break;
+    }
+    return done;
+  }
+}
+
+/** Copy the overlap of box `src` [sStart, sStop) into box `dst` [dStart, dStop) (both C order); returns its pixel count. */
+function copyOverlap(src: TypedArray, sStart: number[], sStop: number[], dst: TypedArray, dStart: number[], dStop: number[]): number {
+  const n = sStart.length;
+  const lo = sStart.map((s, d) => Math.max(s, dStart[d]));
+  const hi = sStop.map((s, d) => Math.min(s, dStop[d]));
+  if (lo.some((l, d) => l >= hi[d])) return 0;
+  const sStrides = new Array<number>(n);
+  const dStrides = new Array<number>(n);
+  sStrides[n - 1] = 1;
+  dStrides[n - 1] = 1;
+  for (let d = n - 2; d >= 0; d--) {
+    sStrides[d] = sStrides[d + 1] * (sStop[d + 1] - sStart[d + 1]);
+    dStrides[d] = dStrides[d + 1] * (dStop[d + 1] - dStart[d + 1]);
+  }
+  const row = hi[n - 1] - lo[n - 1];
+  const pos = [...lo];
+  let count = 0;
+  for (;;) {
+    let so = 0;
+    let doff = 0;
+    for (let d = 0; d < n; d++) {
+      so += (pos[d] - sStart[d]) * sStrides[d];
+      doff += (pos[d] - dStart[d]) * dStrides[d];
+    }
+    (dst as Uint8Array).set((src as Uint8Array).subarray(so, so + row), doff);
+    count += row;
+    let d = n - 2;
+    for (; d >= 0; d--) {
+      if (++pos[d] < hi[d]) break;
+      pos[d] = lo[d];
+    }
+    if (d < 0) break;
+  }
+  return count;
+}
+
+/**
+ * Whether every level can be built from the blocks of the level below while
+ * they are in memory: block starts must be even in y and x (an even block
+ * shape there, or a single block), so that each block downsamples on its own
+ * to exactly its part of the next level.
+ */
+function canGatherPyramid(writers: ArrayWriter[]): boolean {
+  return writers.slice(0, -1).every((w) => {
+    const n = w.spec.shape.length;
+    return [n - 2, n - 1].every((d) => w.blockShape[d] % 2 === 0 || w.blockShape[d] >= w.spec.shape[d]);
+  });
+}
+
+/**
+ * Level 0 from the source and every pyramid level from the blocks of the
+ * level below as they are written: each block is downsampled (before it is
+ * handed to the writer, which may move its buffer to a worker) into a piece
+ * of the next level, and a block of the next level is written, and
+ * downsampled in turn, as soon as its pieces are all there.
+ */
+async function writeLevelsGathered(writers: ArrayWriter[], source: ImageSource, range: ChannelRange, method: Downsampling, inFlight: number, progress: () => void): Promise<void> {
+  const gatherers = writers.slice(1).map((w) => new PieceGatherer(w));
+  const n = source.shape.length;
+  const emit = (level: number, coords: number[], start: number[], stop: number[], data: TypedArray): Promise<unknown> => {
+    const shape = stop.map((s, i) => s - start[i]);
+    const writes: Promise<unknown>[] = [];
+    if (level + 1 < writers.length) {
+      const piece = downsampleBlock(data, shape, method);
+      const pStart = start.map((s, d) => (d >= n - 2 ? s / 2 : s));
+      const pStop = stop.map((s, d) => (d >= n - 2 ? Math.ceil(s / 2) : s));
+      for (const block of gatherers[level].add(pStart, pStop, piece)) writes.push(emit(level + 1, block.coords, block.start, block.stop, block.data));
+    }
+    writes.push(writers[level].writeBlock(coords, data, shape).then(progress));
+    return Promise.all(writes);
+  };
+  for await (const _ of boundedMap(
+    iterateBlocks(source.shape, writers[0].blockShape),
+    async (block) => {
+      const shape = block.stop.map((s, i) => s - block.start[i]);
+      const data = await source.read(block.start, block.stop);
+      if (data.length !== shape.reduce((a, b) => a * b, 1)) {
+        throw new FairioError('INVALID_ARGUMENT', `the image source returned ${data.length} pixels for a block of shape [${shape.join(', ')}]`);
+      }
+      range.add(data, block.start, shape);
+      await emit(0, block.coords, block.start, block.stop, data);
+    },
+    inFlight,
+  ));
+}
+
 async function writeImageInto(dir: string, source: ImageSource, options: WriteImageOptions, pool: EncodePool | undefined): Promise<WrittenImage> {
   const { ngff, chunks, scale } = checkOptions(source, options);
   const format = ngff === '0.4' ? 2 : 3;
@@ -194,12 +340,15 @@ async function writeImageInto(dir: string, source: ImageSource, options: WriteIm
   const range = new ChannelRange(channelAxis, channelAxis < 0 ? 1 : source.shape[channelAxis]);
   // Enough blocks in flight to keep every encoder busy while the source reads the next one.
   const inFlight = 2 * Math.max(2, pool?.size ?? 1);
-  await writeLevel0(writers[0], source, range, inFlight, progress);
-
-  const store = new FileSystemStore(dir);
-  for (let i = 1; i < levels.length; i++) {
-    const below = await (format === 3 ? zarr.open.v3 : zarr.open.v2)(zarr.root(store).resolve(String(i - 1)), { kind: 'array' });
-    await writeDownsampledLevel(writers[i], below, method, path.join(dir, String(i - 1)), inFlight, progress);
+  if (canGatherPyramid(writers) && options.pyramidFrom !== 'disk') {
+    await writeLevelsGathered(writers, source, range, method, inFlight, progress);
+  } else {
+    await writeLevel0(writers[0], source, range, inFlight, progress);
+    const store = new FileSystemStore(dir);
+    for (let i = 1; i < levels.length; i++) {
+      const below = await (format === 3 ? zarr.open.v3 : zarr.open.v2)(zarr.root(store).resolve(String(i - 1)), { kind: 'array' });
+      await writeDownsampledLevel(writers[i], below, method, path.join(dir, String(i - 1)), inFlight, progress);
+    }
   }
 
   const translation = options.translation ?? new Array(n).fill(0);
