@@ -12,7 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../helpers/reference.js';
 
-export const galaxyVenv = path.join(projectRoot, '.venv-galaxy');
+/** The Galaxy to start: .venv-galaxy, or another Galaxy venv named by FAIRIO_GALAXY_VENV. */
+export const galaxyVenv = process.env.FAIRIO_GALAXY_VENV ?? path.join(projectRoot, '.venv-galaxy');
 export const hasGalaxy = fs.existsSync(path.join(galaxyVenv, 'bin', 'uvicorn')) && fs.existsSync(path.join(galaxyVenv, 'bin', 'galaxy-tool-test'));
 export const toolsDir = path.join(projectRoot, 'galaxy-tools', 'tools');
 

@@ -2,10 +2,11 @@
  * `npx tsx tests/galaxy/screenshot.ts [TOOL_ID] [OUT.png]`: start the test Galaxy with a web client
  * and photograph one fairio tool form in headless Chromium (Debian's `chromium`), for docs/galaxy.md.
  *
- * The only built client on PyPI is galaxy-client 25.0.dev0, whose bundles are classic scripts,
- * while Galaxy 26.1's page loads them as ES modules (`type="module"`, where a bundle's top-level
- * `this` is undefined and the 25.0 bundle stops at once). A small proxy in front of Galaxy serves
- * its pages with classic script tags; everything else passes through unchanged.
+ * The only built client on PyPI is galaxy-client 25.0.dev0: it renders against a Galaxy 25.1 server
+ * (FAIRIO_GALAXY_VENV=.venv-galaxy-client, see requirements-galaxy-client.txt and docs/galaxy.md).
+ * Its bundles are classic scripts, while newer pages load them as ES modules (`type="module"`,
+ * where a bundle's top-level `this` is undefined), so a small proxy in front of Galaxy serves its
+ * pages with classic script tags; everything else passes through unchanged.
  */
 import { execFile } from 'node:child_process';
 import * as http from 'node:http';
