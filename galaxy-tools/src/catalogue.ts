@@ -63,7 +63,8 @@ const nodeTools: GalaxyTool[] = nodes.map((node) => ({
   fair: true,
   tests: node.description.id === 'convert' ? convertTests(node.description) : (NODE_TESTS[node.description.id] ?? []),
   // The macro node's output is a folder of per-image folders (images, tables, logs): Galaxy gets it zipped.
-  ...(node.description.id === 'imagej-macro' ? { outputs: { output: { format: 'zip', zipFolder: true } } } : {}),
+  // Which ImageJ runs is the admin's choice (FIJI_HOME on the job destination, else Debian's ImageJ), not a form field.
+  ...(node.description.id === 'imagej-macro' ? { outputs: { output: { format: 'zip', zipFolder: true } }, omit: ['imagej'] } : {}),
 }));
 
 const commandTools: GalaxyTool[] = [

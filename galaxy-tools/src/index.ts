@@ -19,7 +19,7 @@ export { galaxyTools, findTool } from './catalogue.js';
 export { convertDescription, infoDescription, validateDescription, crateValidateDescription } from './commands.js';
 export { GALAXY_FORMATS, acceptedDatatypes, stagingExtension, outputExtension, type GalaxyFormat } from './datatypes.js';
 export { fairParameters, FAIR_SECTION } from './fair-options.js';
-export { toolXml, toolCommand, inputSource, inputDatatypes, outputDatatype, DIRECTORY_DATATYPES, type InputSource } from './tool-xml.js';
+export { toolXml, toolCommand, formParameters, inputSource, inputDatatypes, outputDatatype, DIRECTORY_DATATYPES, type InputSource } from './tool-xml.js';
 export { macrosXml, PROFILE, VERSION_SUFFIX } from './macros.js';
 export { toolConfXml, shedYml, toolFile, SECTION_ID, SECTION_NAME } from './suite.js';
 export { suiteFiles, writeSuite, TOOLS_DIR } from './generate.js';

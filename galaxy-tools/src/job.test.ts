@@ -34,7 +34,7 @@ describe('planJob', () => {
   it('writes a pasted macro to a file and stages a collection under its element identifiers', () => {
     const plan = planJob(
       findTool('imagej-macro')!,
-      { macro: { source: 'text', text: 'print("hi");' }, images: [dataset('/d/1.dat', 'tiff', 'cell 1.tif'), dataset('/d/2.dat', 'ome_zarr.zip', 'cell 1.tif')], params: null, timeout: 60, imagej: null, memory: null, level: 0, region: null },
+      { macro: { source: 'text', text: 'print("hi");' }, images: [dataset('/d/1.dat', 'tiff', 'cell 1.tif'), dataset('/d/2.dat', 'ome_zarr.zip', 'cell 1.tif')], params: null, timeout: 60, memory: null, level: 0, region: null },
       { workDir: '/job', outputs: { output: '/d/3.dat' } },
     );
     expect(plan.staging).toEqual([
@@ -68,6 +68,11 @@ describe('planJob', () => {
     expect(plan.argv).toContain(`--params=${hostile}`);
     expect(plan.argv).toContain(`--description=${hostile}`);
     expect(plan.staging[0]).toEqual({ kind: 'text', at: '/job/inputs/macro/macro.ijm', text: hostile });
+  });
+
+  it('refuses parameters the form does not offer (which ImageJ runs is not a user\'s choice)', () => {
+    const tool = findTool('imagej-macro')!;
+    expect(() => planJob(tool, { macro: { source: 'text', text: 'x' }, images: [dataset('/d/1.dat', 'tiff')], imagej: '/tmp/evil.jar' }, { workDir: '/job', outputs: { output: '/d/3.dat' } })).toThrow(/unknown input "imagej"/);
   });
 
   it('refuses unknown inputs, missing outputs and bare paths where datasets belong', () => {

@@ -16,7 +16,7 @@ import { outputExtension, stagingExtension } from './datatypes.js';
 import { FAIR_SECTION, fairParameters } from './fair-options.js';
 import { flag, galaxyName } from './names.js';
 import type { GalaxyTool } from './tool-spec.js';
-import { DIRECTORY_DATATYPES, inputSource, outputDatatype } from './tool-xml.js';
+import { DIRECTORY_DATATYPES, formParameters, inputSource, outputDatatype } from './tool-xml.js';
 
 /** One dataset as Galaxy describes it with `data_style="staging_path_and_source_path"`. */
 export interface GalaxyDataset {
@@ -178,9 +178,10 @@ export function planJob(tool: GalaxyTool, galaxyInputs: Json, options: JobOption
     if (spec.positional) positional.push(...paths);
     else for (const p of paths) options_.push(`${flag(spec.name)}=${p}`);
   }
-  const known = new Set([...d.inputs.map((s) => galaxyName(s.name)), ...d.parameters.map((p) => galaxyName(p.name)), FAIR_SECTION]);
+  const offered = formParameters(tool);
+  const known = new Set([...d.inputs.map((s) => galaxyName(s.name)), ...offered.map((p) => galaxyName(p.name)), FAIR_SECTION]);
   for (const key of Object.keys(galaxyInputs)) if (!known.has(key)) throw invalid(`unknown input "${key}" for tool ${d.id}`);
-  for (const spec of d.parameters) {
+  for (const spec of offered) {
     const value = galaxyInputs[galaxyName(spec.name)];
     const args = parameterArguments(spec, value);
     options_.push(...args);

@@ -55,6 +55,11 @@ export interface GalaxyTool {
   outputs?: Record<string, OutputOverride>;
   /** Galaxy datatypes of an input instead of those derived from its formats (a zipped crate). */
   inputs?: Record<string, { accepts: string[] }>;
+  /**
+   * Node parameters the Galaxy form does not offer: settings that belong to the admin, not the user
+   * (the ImageJ installation a job runs is set on the job destination, e.g. FIJI_HOME, never picked by a user).
+   */
+  omit?: string[];
   /** FAIR metadata options (licence, organism, imaging method, …) for the crates of image outputs. */
   fair: boolean;
   tests: ToolTest[];

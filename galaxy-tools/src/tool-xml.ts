@@ -67,6 +67,11 @@ export function toolCommand(tool: GalaxyTool): string {
 
 // ---------------------------------------------------------------- inputs
 
+/** The node parameters the form offers (all but the tool's `omit` list). */
+export function formParameters(tool: GalaxyTool): ParameterSpec[] {
+  return tool.description.parameters.filter((p) => !tool.omit?.includes(p.name));
+}
+
 function addParameter(parent: XMLBuilder, spec: ParameterSpec): void {
   const attributes: Record<string, string> = { argument: flag(spec.name), label: spec.label, help: spec.help };
   let param: XMLBuilder;
@@ -202,7 +207,7 @@ export function toolXml(tool: GalaxyTool): string {
 
   const inputs = root.ele('inputs');
   for (const spec of d.inputs) addDataInput(inputs, tool, spec);
-  for (const p of d.parameters) addParameter(inputs, p);
+  for (const p of formParameters(tool)) addParameter(inputs, p);
   if (tool.fair) inputs.ele('expand', { macro: 'fair_section' });
 
   const outputs = root.ele('outputs');
