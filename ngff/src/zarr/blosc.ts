@@ -150,7 +150,7 @@ export async function bloscZstdFrame(bytes: Uint8Array, options: BloscZstdOption
   const nblocks = Math.ceil(nbytes / blocksize);
   let source = bytes;
   if (shuffle) {
-    source = new Uint8Array(nbytes);
+    source = takeShuffleBuffer(nbytes);
     for (let start = 0; start < nbytes; start += blocksize) {
       const stop = Math.min(start + blocksize, nbytes);
       shuffleBlock(bytes.subarray(start, stop), source.subarray(start, stop), typesize);
@@ -165,8 +165,15 @@ export async function bloscZstdFrame(bytes: Uint8Array, options: BloscZstdOption
       return packed.length < block.length ? packed : block;
     }),
   );
+  // Stored blocks are views on the shuffled buffer: give it back only after they are copied into the frame.
+  const giveBack = () => {
+    if (source !== bytes) returnShuffleBuffer(source);
+  };
   const cbytes = HEADER + 4 * nblocks + blocks.reduce((sum, b) => sum + 4 + b.length, 0);
-  if (cbytes >= nbytes + HEADER) return storedFrame(bytes, flags, typesize, blocksize);
+  if (cbytes >= nbytes + HEADER) {
+    giveBack();
+    return storedFrame(bytes, flags, typesize, blocksize);
+  }
 
   const out = new Uint8Array(cbytes);
   const view = new DataView(out.buffer);
@@ -178,7 +185,26 @@ export async function bloscZstdFrame(bytes: Uint8Array, options: BloscZstdOption
     out.set(block, at + 4);
     at += 4 + block.length;
   });
+  giveBack();
   return out;
+}
+
+/**
+ * Shuffled copies of chunks, kept for the next chunk of the same size (a few
+ * at most: one per chunk being compressed), so that each chunk does not
+ * allocate, and the garbage collector does not reclaim, a new one.
+ */
+const shuffleBuffers: Uint8Array[] = [];
+const KEPT_SHUFFLE_BUFFERS = 8;
+
+function takeShuffleBuffer(size: number): Uint8Array {
+  const i = shuffleBuffers.findIndex((b) => b.length === size);
+  return i < 0 ? new Uint8Array(size) : shuffleBuffers.splice(i, 1)[0];
+}
+
+function returnShuffleBuffer(buffer: Uint8Array): void {
+  if (shuffleBuffers.length >= KEPT_SHUFFLE_BUFFERS) shuffleBuffers.shift();
+  shuffleBuffers.push(buffer);
 }
 
 /** Inverse of `shuffleBlock`: byte k of item i comes from `src[k·n + i]`. */
