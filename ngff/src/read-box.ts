@@ -9,6 +9,7 @@
 import * as zarr from 'zarrita';
 import { CorruptChunkError, FairioError } from './errors.js';
 import { decodeBloscZstd } from './zarr/blosc.js';
+import { strides } from './zarr/region.js';
 import { nativeZstd } from './zarr/native-zstd.js';
 
 type AnyArray = zarr.Array<zarr.DataType, zarr.Readable>;
@@ -72,15 +73,6 @@ function chunkKey(array: AnyArray, coord: number[]): string {
   return `at grid position (${coord.join(', ')})`;
 }
 
-function cStrides(shape: number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
 
 function bytesOf(data: unknown): Uint8Array {
   const v = data as { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };
@@ -100,7 +92,7 @@ export async function readBox(array: AnyArray, start: number[], stop: number[], 
   if (!itemSize) throw new FairioError('UNSUPPORTED', `data type ${array.dtype} is not supported for pixel data`, { path: where });
   const outBuffer = new ArrayBuffer(outShape.reduce((a, b) => a * b, itemSize));
   const out = new Uint8Array(outBuffer);
-  const outStrides = cStrides(outShape);
+  const outStrides = strides(outShape);
   const expected = chunks.reduce((a, b) => a * b, 1);
 
   // Grid coordinates of every chunk the box touches, in C order.

@@ -6,15 +6,9 @@
 /** Pixel types, named as zarrita names its dtypes. */
 export type TiffDataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
 
-export type TypedArray =
-  | Uint8Array
-  | Int8Array
-  | Uint16Array
-  | Int16Array
-  | Uint32Array
-  | Int32Array
-  | Float32Array
-  | Float64Array;
+/** The typed arrays that hold pixels (shared with the Zarr writer). */
+import type { TypedArray } from '../zarr/types.js';
+export type { TypedArray };
 
 /** How the series was recognised, in the order they are tried (as tifffile does). */
 export type TiffSeriesKind = 'ome' | 'imagej' | 'shaped' | 'generic';

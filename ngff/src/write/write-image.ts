@@ -393,28 +393,13 @@ export async function writeImage(destination: string, image: ImageSource, option
 
 /** An in-memory array as an image source (tests, small results). */
 export function arraySource(data: TypedArray, shape: number[], dtype: DataType): ImageSource {
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const origin = shape.map(() => 0);
   return {
     shape,
     dtype,
     async read(start, stop) {
-      const boxShape = stop.map((s, i) => s - start[i]);
-      const out = new DATA_TYPES[dtype].array(boxShape.reduce((a, b) => a * b, 1));
-      const n = shape.length;
-      const pos = [...start];
-      let o = 0;
-      const row = boxShape[n - 1];
-      for (;;) {
-        const offset = pos.reduce((acc, p, i) => acc + p * strides[i], 0);
-        out.set(data.subarray(offset, offset + row) as never, o);
-        o += row;
-        let d = n - 2;
-        for (; d >= 0; d--) {
-          if (++pos[d] < stop[d]) break;
-          pos[d] = start[d];
-        }
-        if (d < 0) break;
-      }
+      const out = new DATA_TYPES[dtype].array(stop.reduce((size, s, i) => size * (s - start[i]), 1));
+      copyOverlap(data, origin, shape, out, start, stop);
       return out;
     },
   };

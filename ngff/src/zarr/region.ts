@@ -4,7 +4,7 @@
  */
 
 /** Row-major strides (in elements) of `shape`. */
-function strides(shape: number[]): number[] {
+export function strides(shape: number[]): number[] {
   const out = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
