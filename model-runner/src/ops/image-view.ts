@@ -5,7 +5,8 @@
  * axis — plus the block shapes the chunk-wise passes walk through and the
  * little helpers (progress, cancellation, output version) they all need.
  */
-import { FairioError, openOmeZarr, readBox, type Axis, type OmeZarrImage, type WritableNgffVersion } from '@fairio/ngff';
+import * as path from 'node:path';
+import { FairioError, openOmeZarr, readBox, type Axis, type OmeZarrImage, type WritableNgffVersion, type WriteImageOptions } from '@fairio/ngff';
 
 /** Pixel arrays the ops compute on (64-bit integers arrive converted to numbers). */
 export type Pixels = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
@@ -171,6 +172,30 @@ export function passBlockShape(view: Pick<ImageView, 'shape' | 'chunks' | 'first
 /** The OME-NGFF version to write outputs in: the input's when fairio can write it. */
 export function outputVersion(image: OmeZarrImage): WritableNgffVersion {
   return image.version === '0.4' ? '0.4' : '0.5';
+}
+
+/**
+ * How an op writes its label-image output (mask, labels): in the input's NGFF
+ * version, on the same grid (axes, scale, translation, chunks), named after the
+ * input. The caller adds the `imageLabel` metadata and progress.
+ */
+export function labelOutputOptions(
+  image: OmeZarrImage,
+  view: ImageView,
+  input: string,
+  what: string,
+  options: { chunks?: number[]; overwrite?: boolean; workers?: number },
+): Pick<WriteImageOptions, 'ngff' | 'axes' | 'scale' | 'translation' | 'chunks' | 'name' | 'overwrite' | 'workers'> {
+  return {
+    ngff: outputVersion(image),
+    axes: view.axes,
+    scale: view.scale,
+    translation: view.translation,
+    chunks: options.chunks ?? view.chunks,
+    name: `${image.name ?? path.basename(input.replace(/\/+$/, ''))} ${what}`,
+    overwrite: options.overwrite,
+    workers: options.workers,
+  };
 }
 
 /** Stop between blocks when the caller cancelled (throws the signal's reason, an AbortError by default). */

@@ -20,7 +20,7 @@ import { FairioError, boundedMap, iterateBlocks, readBox, writeImage, type Block
 import type { AnalysisNode, NodeRunContext, NodeRunResult } from '../node.js';
 import { SCIKIT_IMAGE_CITATION, UNION_FIND_CITATION, checkOutput, requireOutput, stringInput } from './common.js';
 import { ComponentForest, labelBlock, neighbourhood } from './components.js';
-import { PassProgress, imageView, openImage, outputVersion, passBlockShape, throwIfAborted, type ImageView } from './image-view.js';
+import { PassProgress, imageView, labelOutputOptions, openImage, passBlockShape, throwIfAborted, type ImageView } from './image-view.js';
 
 export interface LabelOptions {
   /** 1..number of spatial axes (default: all of them, scikit-image's default). */
@@ -347,15 +347,8 @@ export async function labelImage(input: string, output: string, options: LabelOp
         },
       },
       {
-        ngff: outputVersion(image),
-        axes: view.axes,
-        scale: view.scale,
-        translation: view.translation,
-        chunks: options.chunks ?? view.chunks,
-        name: `${image.name ?? path.basename(input.replace(/\/+$/, ''))} labels`,
+        ...labelOutputOptions(image, view, input, 'labels', options),
         imageLabel: {},
-        overwrite: options.overwrite,
-        workers: options.workers,
         onProgress: progress.writer(2, 'writing labels'),
       },
     );

@@ -6,10 +6,9 @@
  * in one streaming pass over blocks (two for floating-point images, which
  * need their range first); the mask is then written block by block.
  */
-import * as path from 'node:path';
 import { FairioError, boundedMap, iterateBlocks, writeImage } from '@fairio/ngff';
 import type { AnalysisNode, NodeRunContext, NodeRunResult } from '../node.js';
-import { PassProgress, imageView, isIntegerType, openImage, outputVersion, passBlockShape, throwIfAborted, type ImageView, type Pixels } from './image-view.js';
+import { PassProgress, imageView, isIntegerType, labelOutputOptions, openImage, passBlockShape, throwIfAborted, type ImageView, type Pixels } from './image-view.js';
 import { BinnedHistogram, IntegerHistogram, ValueRange, otsuBinned, otsuInteger } from './otsu.js';
 import { OTSU_CITATION, SCIKIT_IMAGE_CITATION, checkOutput, requireOutput, stringInput } from './common.js';
 
@@ -103,15 +102,8 @@ export async function thresholdImage(input: string, output: string, options: Thr
       },
     },
     {
-      ngff: outputVersion(image),
-      axes: view.axes,
-      scale: view.scale,
-      translation: view.translation,
-      chunks: options.chunks ?? view.chunks,
-      name: `${image.name ?? path.basename(input.replace(/\/+$/, ''))} mask`,
+      ...labelOutputOptions(image, view, input, 'mask', options),
       imageLabel: { colors: [{ 'label-value': 1, rgba: [255, 255, 255, 255] }] },
-      overwrite: options.overwrite,
-      workers: options.workers,
       onProgress: progress.writer(1, 'writing mask'),
     },
   );
