@@ -340,40 +340,23 @@ export function readModelSpec(doc: Doc): ModelSpec {
   const generation: '0.4' | '0.5' = formatVersion.startsWith('0.4') ? '0.4' : '0.5';
   const weights = isObject(doc.weights) ? doc.weights : {};
   const onnxEntry = isObject(weights.onnx) ? weights.onnx : undefined;
-  let model: ModelSpec;
-  if (generation === '0.4') {
-    model = {
-      formatVersion,
-      generation,
-      name: str(doc.name) ?? '',
-      id: str(doc.id),
-      description: str(doc.description) ?? '',
-      license: str(doc.license),
-      version: str(doc.version),
-      inputs: asArray(doc.inputs).filter(isObject).map((t, i) => tensor04(t, i, 'inputs', asArray(doc.test_inputs)[i])),
-      outputs: asArray(doc.outputs).filter(isObject).map((t, i) => tensor04(t, i, 'outputs', asArray(doc.test_outputs)[i])),
-      onnx: onnxEntry && typeof onnxEntry.source === 'string' ? { source: onnxEntry.source, sha256: str(onnxEntry.sha256), field: 'weights.onnx', opsetVersion: typeof onnxEntry.opset_version === 'number' ? onnxEntry.opset_version : undefined } : undefined,
-      weightsFormats: Object.keys(weights),
-      tolerances: tolerances(doc, generation),
-      files: collectFiles04(doc),
-    };
-  } else {
-    model = {
-      formatVersion,
-      generation,
-      name: str(doc.name) ?? '',
-      id: str(doc.id),
-      description: str(doc.description) ?? '',
-      license: str(doc.license),
-      version: str(doc.version),
-      inputs: asArray(doc.inputs).filter(isObject).map((t, i) => tensor05(t, i, 'inputs')),
-      outputs: asArray(doc.outputs).filter(isObject).map((t, i) => tensor05(t, i, 'outputs')),
-      onnx: onnxEntry && typeof onnxEntry.source === 'string' ? { source: onnxEntry.source, sha256: str(onnxEntry.sha256), field: 'weights.onnx', opsetVersion: typeof onnxEntry.opset_version === 'number' ? onnxEntry.opset_version : undefined } : undefined,
-      weightsFormats: Object.keys(weights),
-      tolerances: tolerances(doc, generation),
-      files: collectFiles05(doc),
-    };
-  }
+  // The two generations differ only in how tensors and files are described.
+  const is04 = generation === '0.4';
+  const model: ModelSpec = {
+    formatVersion,
+    generation,
+    name: str(doc.name) ?? '',
+    id: str(doc.id),
+    description: str(doc.description) ?? '',
+    license: str(doc.license),
+    version: str(doc.version),
+    inputs: asArray(doc.inputs).filter(isObject).map((t, i) => (is04 ? tensor04(t, i, 'inputs', asArray(doc.test_inputs)[i]) : tensor05(t, i, 'inputs'))),
+    outputs: asArray(doc.outputs).filter(isObject).map((t, i) => (is04 ? tensor04(t, i, 'outputs', asArray(doc.test_outputs)[i]) : tensor05(t, i, 'outputs'))),
+    onnx: onnxEntry && typeof onnxEntry.source === 'string' ? { source: onnxEntry.source, sha256: str(onnxEntry.sha256), field: 'weights.onnx', opsetVersion: typeof onnxEntry.opset_version === 'number' ? onnxEntry.opset_version : undefined } : undefined,
+    weightsFormats: Object.keys(weights),
+    tolerances: tolerances(doc, generation),
+    files: is04 ? collectFiles04(doc) : collectFiles05(doc),
+  };
   resolveReferences(model);
   return model;
 }
