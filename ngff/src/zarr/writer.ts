@@ -6,7 +6,7 @@
  * see `compress.ts`) are encoded on the calling thread even when a pool is
  * given: libzstd runs on its own threads anyway, and on 2 cores this was
  * faster than the pool in most runs (about 5 % for a 1 GiB TIFF conversion,
- * up to 15 % in `throughput.test.ts`); `nativeOnPool` sends them to the pool
+ * up to 15 % in `tests/bench/encode-throughput.ts`); `nativeOnPool` sends them to the pool
  * all the same.
  */
 import * as fs from 'node:fs/promises';
