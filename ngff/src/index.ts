@@ -15,7 +15,7 @@
 export * from './errors.js';
 export * from './metadata/types.js';
 export { parseGroupAttributes, levelTransform } from './metadata/parse.js';
-export { openStore, isUrl, type NamedStore } from './store.js';
+export { openStore, openUrlStore, isUrl, type NamedStore } from './store.js';
 export { openOmeZarr, openGroup, OmeZarrGroup, type GroupKind } from './open.js';
 export { OmeZarrImage, MAX_REGION_BYTES, bytesPerElement, type PyramidLevel, type RegionRequest, type Region, type AxisSelection } from './image.js';
 export { summarise, type OmeZarrSummary, type ImageSummary, type LevelSummary, type PlateSummary } from './summary.js';
@@ -28,5 +28,5 @@ export type { Compressor, DataType, TypedArray } from './zarr/index.js';
 export { planBlocks, iterateBlocks, WorkerPool, serveTasks, type Block, type TaskContext } from './blocks/index.js';
 export { validateAttributes, validateStore, formatReport, type ValidationReport, type Finding } from './validate/index.js';
 export { syntheticSample, sampleOmeXml, type SyntheticSample } from './sample.js';
-export { readBox, pixelArrayFor, type PixelData } from './read-box.js';
+export { readBox, decodeChunk, pixelArrayFor, type PixelData } from './read-box.js';
 export { boundedMap } from './blocks/index.js';

@@ -80,6 +80,28 @@ function bytesOf(data: unknown): Uint8Array {
 }
 
 /**
+ * One chunk of `array`, decoded and checked: a chunk that cannot be decoded or
+ * decodes to the wrong number of values is a `CorruptChunkError` naming its key.
+ * A missing chunk is the fill value (zarrita's rule). `where` names the array.
+ */
+export async function decodeChunk(array: AnyArray, coord: number[], where: string): Promise<zarr.Chunk<zarr.DataType>> {
+  installBloscCheck();
+  let chunk: zarr.Chunk<zarr.DataType>;
+  try {
+    chunk = await array.getChunk(coord);
+  } catch (error) {
+    if (error instanceof FairioError) throw error;
+    const cause = error instanceof zarr.CodecPipelineError && error.cause instanceof Error ? error.cause.message : (error as Error).message;
+    throw new CorruptChunkError(`chunk ${chunkKey(array, coord)} cannot be decoded (${cause}); the file is truncated or corrupt`, { path: where, cause: error });
+  }
+  const expected = array.chunks.reduce((a, b) => a * b, 1);
+  if ((chunk.data as { length: number }).length !== expected) {
+    throw new CorruptChunkError(`chunk ${chunkKey(array, coord)} holds ${(chunk.data as { length: number }).length} values instead of ${expected}; the file is truncated or corrupt`, { path: where });
+  }
+  return chunk;
+}
+
+/**
  * Read pixels [start, stop) of `array` into a new C-order typed array.
  * `where` names the array in errors. At most `concurrency` chunks are in flight.
  */
@@ -93,7 +115,6 @@ export async function readBox(array: AnyArray, start: number[], stop: number[], 
   const outBuffer = new ArrayBuffer(outShape.reduce((a, b) => a * b, itemSize));
   const out = new Uint8Array(outBuffer);
   const outStrides = strides(outShape);
-  const expected = chunks.reduce((a, b) => a * b, 1);
 
   // Grid coordinates of every chunk the box touches, in C order.
   const first = start.map((s, i) => Math.floor(s / chunks[i]));
@@ -113,17 +134,7 @@ export async function readBox(array: AnyArray, start: number[], stop: number[], 
   }
 
   const copyChunk = async (coord: number[]) => {
-    let chunk: zarr.Chunk<zarr.DataType>;
-    try {
-      chunk = await array.getChunk(coord);
-    } catch (error) {
-      if (error instanceof FairioError) throw error;
-      const cause = error instanceof zarr.CodecPipelineError && error.cause instanceof Error ? error.cause.message : (error as Error).message;
-      throw new CorruptChunkError(`chunk ${chunkKey(array, coord)} cannot be decoded (${cause}); the file is truncated or corrupt`, { path: where, cause: error });
-    }
-    if ((chunk.data as { length: number }).length !== expected) {
-      throw new CorruptChunkError(`chunk ${chunkKey(array, coord)} holds ${(chunk.data as { length: number }).length} values instead of ${expected}; the file is truncated or corrupt`, { path: where });
-    }
+    const chunk = await decodeChunk(array, coord, where);
     const src = bytesOf(chunk.data);
     // Overlap of this chunk with the box, in array coordinates.
     const lo = coord.map((c, i) => Math.max(start[i], c * chunks[i]));

@@ -1,85 +1,25 @@
 /**
  * Where OME-Zarr bytes come from: a local folder, a `.zip`, or an http(s) URL.
- * Every store is wrapped so that keys cannot climb out of the store root
- * (metadata is untrusted input: a dataset path of `../../etc` is refused).
+ * Node only (file system); bundlers for the browser take `store.browser.ts`
+ * instead (the `browser` field of package.json). What runs anywhere is in
+ * `store-guard.ts`.
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import FileSystemStore from '@zarrita/storage/fs';
-import FetchStore from '@zarrita/storage/fetch';
 import ZipFileStore from '@zarrita/storage/zip';
-import type { AbsolutePath, AsyncReadable, Readable, RangeQuery } from '@zarrita/storage';
-import { FairioError, NotFoundError } from './errors.js';
+import { NotFoundError } from './errors.js';
+import { GuardedStore, isUrl, openUrlStore, type NamedStore } from './store-guard.js';
 
-export type { AbsolutePath, Readable };
-
-/** A readable store that remembers where it points, for messages. */
-export interface NamedStore extends AsyncReadable {
-  /** The local path or URL the user gave. */
-  readonly location: string;
-}
-
-export function isUrl(location: string): boolean {
-  return /^https?:\/\//i.test(location);
-}
-
-/** Refuse keys that would escape the store root. */
-export function checkKey(key: string, location: string): AbsolutePath {
-  const parts = key.split('/');
-  if (!key.startsWith('/') || parts.some((p) => p === '..' || p === '.') || key.includes('\\') || key.includes('\0')) {
-    throw new FairioError('INVALID_METADATA', `refusing store key "${key}": paths must stay inside the store`, { path: location });
-  }
-  return key as AbsolutePath;
-}
-
-class GuardedStore implements NamedStore {
-  constructor(readonly location: string, private readonly inner: Readable) {}
-
-  async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
-    return this.wrap(key, () => this.inner.get(checkKey(key, this.location)));
-  }
-
-  async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
-    if (!this.inner.getRange) throw new FairioError('UNSUPPORTED', 'store cannot read byte ranges', { path: this.location });
-    return this.wrap(key, () => this.inner.getRange!(checkKey(key, this.location), range));
-  }
-
-  private async wrap<T>(key: string, read: () => T | Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof FairioError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new FairioError('IO_ERROR', `cannot read ${key.slice(1)}: ${message}`, { path: this.location, cause: error });
-    }
-  }
-}
+export * from './store-guard.js';
 
 /** Open a store for reading. Local paths must exist; URLs are checked on first read. */
 export function openStore(location: string): NamedStore {
-  if (isUrl(location)) {
-    return new GuardedStore(location, new FetchStore(location.replace(/\/+$/, '')));
-  }
+  if (isUrl(location)) return openUrlStore(location);
   const resolved = path.resolve(location);
   if (!fs.existsSync(resolved)) throw new NotFoundError('no such file or folder', { path: location });
   if (fs.statSync(resolved).isFile() && /\.zip$/i.test(resolved)) {
     return new GuardedStore(location, ZipFileStore.fromBlob(new Blob([fs.readFileSync(resolved)])));
   }
   return new GuardedStore(location, new FileSystemStore(resolved));
-}
-
-/** Read and parse a JSON document from a store, or `undefined` if absent. */
-export async function readJson(store: NamedStore, key: string): Promise<Record<string, unknown> | undefined> {
-  const bytes = await store.get(checkKey(key, store.location));
-  if (bytes === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new FairioError('INVALID_JSON', `${key.slice(1)} is not valid JSON (${(error as Error).message})`, { path: store.location, cause: error });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FairioError('INVALID_METADATA', `${key.slice(1)} must hold a JSON object`, { path: store.location });
-  }
-  return value as Record<string, unknown>;
 }
