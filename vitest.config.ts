@@ -7,11 +7,14 @@ export default defineConfig({
   // Tests run on the TypeScript sources of the workspace packages, not their builds.
   resolve: {
     alias: {
+      // Before '@fairio/ngff', which would otherwise match it as a prefix.
+      '@fairio/ngff/browser': fileURLToPath(new URL('./ngff/src/browser.ts', import.meta.url)),
       '@fairio/ngff': fileURLToPath(new URL('./ngff/src/index.ts', import.meta.url)),
       '@fairio/provenance': fileURLToPath(new URL('./provenance/src/index.ts', import.meta.url)),
       '@fairio/model-runner': fileURLToPath(new URL('./model-runner/src/index.ts', import.meta.url)),
       '@fairio/galaxy-tools': fileURLToPath(new URL('./galaxy-tools/src/index.ts', import.meta.url)),
       '@fairio/workflows': fileURLToPath(new URL('./workflows/src/index.ts', import.meta.url)),
+      'jupyterlab-fairio': fileURLToPath(new URL('./jupyterlab-ext/src/index.ts', import.meta.url)),
     },
   },
   test: {

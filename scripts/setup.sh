@@ -31,6 +31,11 @@ if [ ! -f /usr/share/java/ij.jar ] || ! command -v xvfb-run >/dev/null || ! comm
   apt_install "ImageJ macro node" imagej xvfb xauth default-jdk-headless
 fi
 
+# JupyterLab extension tests: a real JupyterLab (in .venv) driven by headless Chromium (Debian's chromium).
+if [ "${FAIRIO_SETUP_PYTHON:-1}" = "1" ] && ! command -v chromium >/dev/null; then
+  apt_install "JupyterLab extension tests: headless Chromium" chromium
+fi
+
 # Pixel-classifier references: vigra is not on PyPI, so its tests run Debian's python3-vigra
 # (with scikit-learn and h5py) in the system Python, /usr/bin/python3.
 # Test references only: `npm start` (FAIRIO_SETUP_PYTHON=0) does not need them.
@@ -56,6 +61,13 @@ if [ "${FAIRIO_SETUP_PYTHON:-1}" = "1" ]; then
     python3 -m venv .venv
     .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
     cp requirements-dev.txt "$stamp"
+  fi
+  # The JupyterLab extension's prebuilt labextension (webpack via @jupyterlab/builder against the .venv's
+  # JupyterLab), rebuilt when any of its inputs is newer than the last build.
+  labext=jupyterlab-ext/jupyterlab_fairio/labextension/package.json
+  if [ ! -f "$labext" ] || [ -n "$(find jupyterlab-ext/lib jupyterlab-ext/style jupyterlab-ext/schema jupyterlab-ext/package.json ngff/dist -newer "$labext" -print -quit 2>/dev/null)" ]; then
+    log "building the JupyterLab extension (jupyterlab-ext)"
+    npm run --silent build:labextension -w jupyterlab-fairio >/dev/null
   fi
   # A real Galaxy for tests/galaxy (about 4 minutes the first time); FAIRIO_SETUP_GALAXY=0 skips it.
   stamp=.venv-galaxy/.requirements-galaxy.txt

@@ -17,7 +17,7 @@
 export * from './errors.js';
 export * from './metadata/types.js';
 export { parseGroupAttributes, levelTransform } from './metadata/parse.js';
-export { openUrlStore, GuardedStore, isUrl, readJson, type NamedStore } from './store-guard.js';
+export { openUrlStore, GuardedStore, isUrl, readJson, type NamedStore, type UrlStoreOptions } from './store-guard.js';
 export { openOmeZarr, openGroup, OmeZarrGroup, joinPath, type GroupKind } from './open.js';
-export { OmeZarrImage, bytesPerElement, type PyramidLevel, type RegionRequest, type Region } from './image.js';
+export { OmeZarrImage, openLevel, bytesPerElement, type PyramidLevel, type RegionRequest, type Region } from './image.js';
 export { readBox, decodeChunk, pixelArrayFor, type PixelData } from './read-box.js';

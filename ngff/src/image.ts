@@ -60,7 +60,8 @@ export function bytesPerElement(dtype: string): number {
   return n;
 }
 
-async function openLevel(group: OmeZarrGroup, multiscale: Multiscale, index: number): Promise<PyramidLevel> {
+/** Open one resolution level (the viewer opens them one by one, so that one missing level does not hide the others). */
+export async function openLevel(group: OmeZarrGroup, multiscale: Multiscale, index: number): Promise<PyramidLevel> {
   const dataset = multiscale.datasets[index];
   const path = group.path ? `${group.path}/${dataset.path}` : dataset.path;
   const where = `${group.store.location.replace(/\/+$/, '')}/${path}`;

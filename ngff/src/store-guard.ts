@@ -53,12 +53,16 @@ export class GuardedStore implements NamedStore {
   }
 }
 
-/**
- * A guarded store over an http(s) URL. `fetch` lets a caller add
- * authentication or count requests (the JupyterLab viewer does both).
- */
-export function openUrlStore(url: string, options: { fetch?: (request: Request) => Promise<Response> } = {}): NamedStore {
-  return new GuardedStore(url, new FetchStore(url.replace(/\/+$/, ''), options));
+export interface UrlStoreOptions {
+  /** Lets a caller add authentication or count requests (the JupyterLab viewer does both). */
+  fetch?: (request: Request) => Promise<Response>;
+  /** How messages name the store (default: the URL), e.g. the path a user picked. */
+  name?: string;
+}
+
+/** A guarded store over an http(s) URL. */
+export function openUrlStore(url: string, options: UrlStoreOptions = {}): NamedStore {
+  return new GuardedStore(options.name ?? url, new FetchStore(url.replace(/\/+$/, ''), { fetch: options.fetch }));
 }
 
 /** Read and parse a JSON document from a store, or `undefined` if absent. */

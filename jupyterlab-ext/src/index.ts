@@ -1,0 +1,17 @@
+/**
+ * jupyterlab-fairio: fairio's JupyterLab 4 plugins.
+ *
+ * - `jupyterlab-fairio:browser`: the NGFF browser in the left sidebar (open an
+ *   OME-Zarr by server path, URL or from the file browser; its hierarchy and
+ *   metadata) and the viewer tabs it opens.
+ *
+ * Each plugin lives in its own module; this file only lists them.
+ *
+ * @module
+ */
+import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { browserPlugin } from './browser/plugin.js';
+
+const plugins: JupyterFrontEndPlugin<unknown>[] = [browserPlugin];
+
+export default plugins;

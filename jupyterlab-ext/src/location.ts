@@ -1,0 +1,67 @@
+/**
+ * Where the viewer reads an OME-Zarr from: an http(s) URL as given, or a
+ * path in the Jupyter server's file tree, served by the extension's server
+ * route `/fairio/stores/` (Jupyter's `/files/` hides Zarr v2's dot-files and
+ * has no Range support for shards). Requests carry the server's token and are
+ * counted, so loading stays measurable.
+ */
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+import { isUrl, openUrlStore, type NamedStore } from '@fairio/ngff/browser';
+
+export interface StoreLocation {
+  /** What the user typed or picked: a server path or a URL. */
+  label: string;
+  /** The http(s) URL of the store root. */
+  url: string;
+  /** Whether requests go to the Jupyter server (and need its token). */
+  jupyter: boolean;
+}
+
+/** Counts of what the viewer fetched (read by the tests and the benchmark). */
+export interface RequestCounter {
+  requests: number;
+  bytes: number;
+  /** Store keys fetched, in order. */
+  keys: string[];
+}
+
+export function newCounter(): RequestCounter {
+  return { requests: 0, bytes: 0, keys: [] };
+}
+
+/** A server path (relative to the Jupyter root, with or without a leading slash) or an http(s) URL. */
+export function resolveLocation(input: string, settings: ServerConnection.ISettings = ServerConnection.makeSettings()): StoreLocation {
+  const trimmed = input.trim().replace(/\/+$/, '');
+  if (isUrl(trimmed)) return { label: trimmed, url: trimmed, jupyter: false };
+  const path = trimmed.replace(/^\/+/, '');
+  const encoded = path.split('/').map(encodeURIComponent).join('/');
+  return { label: path, url: URLExt.join(settings.baseUrl, 'fairio', 'stores', encoded), jupyter: true };
+}
+
+/** The token to send to the Jupyter server (page config or the server settings). */
+export function jupyterToken(settings: ServerConnection.ISettings = ServerConnection.makeSettings()): string {
+  return settings.token || PageConfig.getToken();
+}
+
+/**
+ * A fetch for a store: adds the Jupyter token where the store is on the
+ * server, and counts requests. Works in the page and in workers (plain fetch).
+ */
+export function storeFetch(location: StoreLocation, token: string, counter?: RequestCounter): (request: Request) => Promise<Response> {
+  return async (request: Request) => {
+    const headers = new Headers(request.headers);
+    if (location.jupyter && token) headers.set('Authorization', `token ${token}`);
+    const response = await fetch(new Request(request, { headers, credentials: location.jupyter ? 'same-origin' : 'omit' }));
+    if (counter) {
+      counter.requests += 1;
+      counter.keys.push(request.url.slice(location.url.length));
+      counter.bytes += Number(response.headers.get('content-length') ?? 0);
+    }
+    return response;
+  };
+}
+
+export function openLocation(location: StoreLocation, token: string, counter?: RequestCounter): NamedStore {
+  return openUrlStore(location.url, { fetch: storeFetch(location, token, counter), name: location.label });
+}

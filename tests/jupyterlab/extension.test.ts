@@ -1,0 +1,56 @@
+// The extension in a real JupyterLab, installed from its wheel, in headless
+// Chromium: it loads without console errors, fetches nothing from outside
+// 127.0.0.1, and its sidebar opens and lists an OME-Zarr from the server.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missing, shared, hasSharedData } from '../helpers/reference.js';
+import { hasChromium, openBrowser, type BrowserSession } from './chromium.js';
+import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
+
+const skip = missing('JupyterLab in .venv with the built extension', hasJupyterLab) || missing('Debian chromium', hasChromium) || missing('../shared/data', hasSharedData);
+
+describe.skipIf(skip)('jupyterlab-fairio in JupyterLab (headless Chromium)', () => {
+  let lab: JupyterLab;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    lab = await startJupyterLab();
+    fs.cpSync(shared('samples', 'ome-zarr', 'v04-image-03-with-labels.zarr'), path.join(lab.root, 'cells.zarr'), { recursive: true });
+    browser = await openBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.stop();
+  });
+
+  it('is installed as a prebuilt extension with its server route', async () => {
+    const response = await fetch(`${lab.url}lab/api/extensions`, { headers: { Authorization: `token ${lab.token}` } });
+    const extensions = (await response.json()) as { name: string; enabled: boolean; status: string }[];
+    expect(extensions.find((e) => e.name === 'jupyterlab-fairio')).toMatchObject({ enabled: true, status: 'ok' });
+    const zattrs = await fetch(`${lab.url}fairio/stores/cells.zarr/.zattrs`, { headers: { Authorization: `token ${lab.token}` } });
+    expect(zattrs.status).toBe(200);
+    expect(await zattrs.json()).toHaveProperty('multiscales');
+    // Logged out: refused.
+    expect((await fetch(`${lab.url}fairio/stores/cells.zarr/.zattrs`, { redirect: 'manual' })).status).not.toBe(200);
+  });
+
+  it('loads without console errors and opens the sidebar', async () => {
+    const { page } = browser;
+    await page.goto(lab.labUrl());
+    await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 60_000 });
+    const tab = page.locator('.jp-SideBar [data-id="fairio-ngff-browser"]');
+    await tab.waitFor({ timeout: 30_000 });
+    await tab.click();
+    await page.locator('#fairio-ngff-browser').waitFor({ state: 'visible' });
+    await page.fill('#fairio-ngff-browser .jp-FairioBrowser-location', 'cells.zarr');
+    await page.click('#fairio-ngff-browser .jp-FairioBrowser-openButton');
+    await page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').first().waitFor({ timeout: 30_000 });
+    const levels = await page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').count();
+    expect(levels).toBeGreaterThan(0);
+    expect(await page.locator('#fairio-ngff-browser .jp-FairioBrowser-message').textContent()).toBe('cells.zarr');
+    expect(browser.errors).toEqual([]);
+    expect(browser.external).toEqual([]);
+  });
+});
