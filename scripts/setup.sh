@@ -58,7 +58,8 @@ if [ "${FAIRIO_SETUP_PYTHON:-1}" = "1" ]; then
   stamp=.venv/.requirements-dev.txt
   if [ ! -f "$stamp" ] || ! cmp -s requirements-dev.txt "$stamp"; then
     log "installing Python reference tools into .venv"
-    python3 -m venv .venv
+    # An existing .venv is kept (in a git worktree it is a link to the main checkout's, which venv refuses to touch).
+    [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
     cp requirements-dev.txt "$stamp"
   fi
