@@ -9,12 +9,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FairioError } from '@fairio/ngff';
-import type { CrateBuilder, Entity, Ref } from './builder.js';
+import type { Entity } from './builder.js';
 import { ref } from './builder.js';
+import { contentId, isCrateBookkeeping, pathToId, type DescribedData } from './data-entity.js';
 import { fileEncodingFormat, folderEncodingFormat } from './encoding-format.js';
 import { hashFile, hashTree, type FileDigest } from './hash.js';
-import { folderDigest, type ManifestEntry } from './manifest.js';
-import { LOCK_FILE, MANIFEST_FILE, METADATA_FILE, NGFF_FORMAT, PREVIEW_FILE } from './vocabulary.js';
+import { folderDigest } from './manifest.js';
+import { LOCK_FILE, NGFF_FORMAT } from './vocabulary.js';
 
 /**
  * Digests already computed in this process, keyed by absolute path and
@@ -82,27 +83,9 @@ export class DigestCache {
   }
 }
 
-/** Files of a crate's own bookkeeping: never payload, never in the manifest. */
-export function isCrateBookkeeping(relative: string): boolean {
-  const base = relative.split('/').pop()!;
-  return relative === METADATA_FILE || relative === PREVIEW_FILE || relative === MANIFEST_FILE || relative === LOCK_FILE || base.startsWith(`.${METADATA_FILE}.tmp-`) || base.startsWith(`.${MANIFEST_FILE}.tmp-`) || base.startsWith(`.${PREVIEW_FILE}.tmp-`) || base.startsWith(`${LOCK_FILE}.stale-`);
-}
-
 /** Hidden partial outputs of fairio's atomic writers (`.NAME.partial-XXXX`) are never payload. */
 function isPartial(relative: string): boolean {
   return relative.split('/').some((part) => /^\..+\.partial-[0-9a-f]+(\.old)?$/.test(part));
-}
-
-export interface DescribedData {
-  ref: Ref;
-  entity: Entity;
-  /** Manifest lines (crate-relative paths) for data inside the crate; empty for data outside. */
-  manifest: ManifestEntry[];
-  /** Whether the data lies inside the crate folder. */
-  inside: boolean;
-  /** Absolute path on disk. */
-  absolute: string;
-  kind: 'file' | 'folder';
 }
 
 /** Crate-relative `/`-separated path of `absolute`, or undefined when it lies outside `crateDir`. */
@@ -110,21 +93,6 @@ export function relativeToCrate(crateDir: string, absolute: string): string | un
   const relative = path.relative(path.resolve(crateDir), path.resolve(absolute));
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   return relative.split(path.sep).join('/');
-}
-
-/** Encode a relative path as an RO-Crate `@id` (a URI path: spaces and the like percent-encoded). */
-export function pathToId(relative: string, folder: boolean): string {
-  if (relative === '') return './';
-  const encoded = relative
-    .split('/')
-    .map((part) => encodeURIComponent(part).replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%3D/g, '=').replace(/%2C/g, ','))
-    .join('/');
-  return folder ? `${encoded}/` : encoded;
-}
-
-/** The relative path an `@id` names (inverse of `pathToId`). */
-export function idToPath(id: string): string {
-  return decodeURIComponent(id.replace(/\/$/, '').replace(/^\.\//, ''));
 }
 
 /**
@@ -145,7 +113,7 @@ export async function describeData(crateDir: string, target: string, options: { 
   const name = options.name ?? path.basename(absolute);
   if (stat.isFile()) {
     const digest = await cache.file(absolute, name);
-    const id = inside ? pathToId(relative!, false) : `#file-${digest.sha256.slice(0, 16)}`;
+    const id = inside ? pathToId(relative!, false) : contentId('file', digest.sha256);
     const entity: Entity = {
       '@id': id,
       '@type': 'File',
@@ -162,7 +130,7 @@ export async function describeData(crateDir: string, target: string, options: { 
   const isRoot = relative === '';
   const files = await cache.tree(absolute, (r) => isPartial(r) || (isRoot && isCrateBookkeeping(r)) || r.split('/').pop() === LOCK_FILE);
   const digest = folderDigest(files.map((f) => ({ path: f.path, sha256: f.sha256 })));
-  const id = inside ? pathToId(relative!, true) : `#folder-${digest.slice(0, 16)}`;
+  const id = inside ? pathToId(relative!, true) : contentId('folder', digest);
   const format = folderEncodingFormat(absolute);
   const entity: Entity = {
     '@id': id,
@@ -184,21 +152,3 @@ export async function describeData(crateDir: string, target: string, options: { 
   };
 }
 
-/** Put a described data entity into a crate (data inside the crate is linked from the root via `hasPart`). */
-export function addData(builder: CrateBuilder, data: DescribedData): Ref {
-  if (data.entity['@id'] === builder.rootId) {
-    // The crate root itself: its facts go on the root dataset.
-    const { '@id': _id, '@type': _type, name: _name, ...facts } = data.entity;
-    builder.set(builder.rootId, facts);
-    if (data.entity.encodingFormat) addFormatEntity(builder);
-    return ref(builder.rootId);
-  }
-  builder.merge(data.entity);
-  if (data.entity.encodingFormat && typeof data.entity.encodingFormat === 'object') addFormatEntity(builder);
-  if (data.inside) builder.addToRoot('hasPart', data.entity['@id']);
-  return data.ref;
-}
-
-function addFormatEntity(builder: CrateBuilder): void {
-  builder.putIfAbsent({ '@id': NGFF_FORMAT, '@type': 'WebSite', name: 'OME-NGFF (OME-Zarr), the next-generation file format for bioimaging' });
-}

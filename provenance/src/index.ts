@@ -18,16 +18,20 @@
  * @module
  */
 export * from './vocabulary.js';
+export { bundledContext, bundledContextFiles, isDefinedTerm } from './bundled-context.js';
 export { CrateBuilder, ref, asArray, idsOf, typesOf, hasType, licenseUrl, NO_LICENSE, type Ref, type Entity, type CrateJson, type NewCrateOptions, type License } from './builder.js';
 export { hashFile, hashTree, listFiles, hashingStream, sha256Of, type FileDigest, type HashTreeOptions } from './hash.js';
 export { fileEncodingFormat, folderEncodingFormat, isOmeZarr } from './encoding-format.js';
 export { formatManifest, parseManifest, folderDigest, type ManifestEntry } from './manifest.js';
-export { DigestCache, describeData, addData, relativeToCrate, pathToId, idToPath, type DescribedData } from './data-entities.js';
+export { DigestCache, describeData, relativeToCrate } from './data-entities.js';
+export { addData, contentId, pathToId, idToPath, type DescribedData } from './data-entity.js';
 export { addAgent, agentId, orcidUrl, parsePerson, type Agent, type Person, type Organization } from './agents.js';
-export { addSoftware, softwareId, fairioSoftware, nodeSoftware, onnxRuntimeSoftware, imageJSoftware, FAIRIO_URL, type Software } from './software.js';
+export { addSoftware, softwareId, onnxRuntimeSoftware, imageJSoftware, FAIRIO_URL, type Software } from './software.js';
+export { fairioSoftware, nodeSoftware } from './fairio-software.js';
 export { addProcessRun, addParameter, formatTime, newRunId, COMPLETED, FAILED, type ProcessRun, type RunParameter, type ParameterValue } from './process-run.js';
 export { addWorkflow, GALAXY, type WorkflowDefinition, type WorkflowStep, type WorkflowTool, type WorkflowParameter, type ParameterType, type ComputerLanguage } from './workflow.js';
-export { addWorkflowRun, recordWorkflowRun, type WorkflowRun, type WorkflowRunRecord, type StepRun, type Binding, type PathBinding } from './workflow-run.js';
+export { addWorkflowRun, type WorkflowRun, type StepRun, type Binding } from './workflow-run.js';
+export { recordWorkflowRun, type WorkflowRunRecord, type PathBinding } from './record-workflow-run.js';
 export { exportWorkflowCrate, type WorkflowCrateOptions } from './workflow-ro-crate.js';
 export { writeImageCrate, normaliseTaxon, normaliseFbbi, type ImageDescription, type ImageCrateOptions } from './image-crate.js';
 export { recordRun, type RunRecord, type RecordOptions, type RecordedRun, type DataRef } from './record.js';

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { asArray, idsOf, typesOf, type CrateJson, type Entity } from './builder.js';
-import { idToPath } from './data-entities.js';
+import { idToPath } from './data-entity.js';
 import { renderThumbnail } from './thumbnail.js';
 import { METADATA_FILE, NGFF_FORMAT } from './vocabulary.js';
 

@@ -5,11 +5,10 @@
  * ran it (`agent`), when (`startTime`, `endTime`) and how it ended
  * (`actionStatus`, with `error` when it failed).
  */
-import { randomUUID } from 'node:crypto';
 import type { CrateBuilder, Entity, Ref } from './builder.js';
 import { ref } from './builder.js';
 import { addAgent, type Agent } from './agents.js';
-import { addData, type DescribedData } from './data-entities.js';
+import { addData, type DescribedData } from './data-entity.js';
 import { addSoftware, type Software } from './software.js';
 
 export type ParameterValue = string | number | boolean;
@@ -49,7 +48,8 @@ export function formatTime(date: Date): string {
 }
 
 export function newRunId(): string {
-  return `#run-${randomUUID()}`;
+  // The Web Crypto API (browsers, Node 20+), so that this module runs in both.
+  return `#run-${globalThis.crypto.randomUUID()}`;
 }
 
 /** `@id` of a parameter of a run. */

@@ -11,12 +11,14 @@ import * as path from 'node:path';
 import type { NewCrateOptions } from './builder.js';
 import { agentId, type Agent } from './agents.js';
 import { ref } from './builder.js';
-import { describeData, DigestCache, relativeToCrate, type DescribedData } from './data-entities.js';
+import { describeData, DigestCache, relativeToCrate } from './data-entities.js';
+import type { DescribedData } from './data-entity.js';
 import { isOmeZarr } from './encoding-format.js';
 import { writeImageCrate, type ImageDescription } from './image-crate.js';
 import type { LockOptions } from './lock.js';
 import { addProcessRun, newRunId, type ProcessRun, type RunParameter } from './process-run.js';
-import { fairioSoftware, type Software } from './software.js';
+import { fairioSoftware } from './fairio-software.js';
+import type { Software } from './software.js';
 import { updateCrate } from './update-crate.js';
 
 export interface DataRef {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FairioError } from '@fairio/ngff';
 import { hasType, idsOf } from './builder.js';
-import { idToPath, isCrateBookkeeping } from './data-entities.js';
+import { idToPath, isCrateBookkeeping } from './data-entity.js';
 import { hashFile, listFiles, sha256Of } from './hash.js';
 import { parseManifest } from './manifest.js';
 import { readCrate } from './reader.js';

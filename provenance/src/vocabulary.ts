@@ -2,10 +2,9 @@
  * The words fairio's crates are written in: the RO-Crate 1.1 context (bundled,
  * never fetched), the profile permalinks a crate conforms to, and the terms
  * the 1.1 context lacks, defined inline in every crate's `@context` so that
- * each property expands to a real IRI.
+ * each property expands to a real IRI. No I/O: this module runs in browsers
+ * too (the bundled context file is read by `bundled-context.ts`).
  */
-import * as fs from 'node:fs';
-
 export const ROCRATE_SPEC = 'https://w3id.org/ro/crate/1.1';
 export const ROCRATE_CONTEXT_URL = 'https://w3id.org/ro/crate/1.1/context';
 export const METADATA_FILE = 'ro-crate-metadata.json';
@@ -69,38 +68,4 @@ export type JsonLdContext = (string | Record<string, unknown>)[];
 /** The `@context` of every crate fairio writes. */
 export function crateContext(options: { ngffChallenge?: boolean } = {}): JsonLdContext {
   return [ROCRATE_CONTEXT_URL, ...(options.ngffChallenge ? [{ ...NGFF_CHALLENGE_TERMS }] : []), { ...FAIRIO_TERMS }];
-}
-
-let bundled: Record<string, unknown> | undefined;
-
-/** The term map of the bundled RO-Crate 1.1 context (read once from `contexts/`). */
-export function bundledContext(): Record<string, unknown> {
-  if (!bundled) {
-    const file = new URL('../contexts/ro-crate-1.1.jsonld', import.meta.url);
-    bundled = (JSON.parse(fs.readFileSync(file, 'utf8')) as { '@context': Record<string, unknown> })['@context'];
-  }
-  return bundled;
-}
-
-/** Contexts fairio can resolve offline, by URL (for readers and for the validator harness in tests). */
-export function bundledContextFiles(): Record<string, string> {
-  return { [ROCRATE_CONTEXT_URL]: new URL('../contexts/ro-crate-1.1.jsonld', import.meta.url).pathname };
-}
-
-/**
- * Whether `term` (a property or type name as written in a crate) has a
- * definition: in the bundled 1.1 context, in an inline context object of the
- * crate, as a `prefix:suffix` with a known prefix, or as an absolute IRI.
- */
-export function isDefinedTerm(term: string, context: unknown): boolean {
-  if (term.startsWith('@')) return true;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(term)) return true;
-  const maps: Record<string, unknown>[] = [];
-  for (const c of Array.isArray(context) ? context : [context]) {
-    if (c === ROCRATE_CONTEXT_URL) maps.push(bundledContext());
-    else if (c && typeof c === 'object') maps.push(c as Record<string, unknown>);
-  }
-  if (maps.some((m) => term in m || '@vocab' in m)) return true;
-  const colon = term.indexOf(':');
-  return colon > 0 && maps.some((m) => term.slice(0, colon) in m);
 }

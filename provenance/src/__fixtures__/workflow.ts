@@ -2,9 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Agent } from '../agents.js';
-import { fairioSoftware } from '../software.js';
+import { fairioSoftware } from '../fairio-software.js';
 import { GALAXY, type WorkflowDefinition, type WorkflowTool } from '../workflow.js';
-import { recordWorkflowRun } from '../workflow-run.js';
+import { recordWorkflowRun } from '../record-workflow-run.js';
 import { makeImage, makeInput } from './images.js';
 
 const tool = (command: string, inputs: WorkflowTool['inputs'], outputs: WorkflowTool['outputs']): WorkflowTool => ({ ...fairioSoftware({ command }), requires: undefined, inputs, outputs });

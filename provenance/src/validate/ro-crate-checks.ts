@@ -1,9 +1,10 @@
 /** RO-Crate 1.1 checks: descriptor, context, root dataset, data entities, flattening, terms. */
 import * as fs from 'node:fs';
 import { hasType, idsOf, typesOf, type Entity } from '../builder.js';
-import { idToPath } from '../data-entities.js';
+import { idToPath } from '../data-entity.js';
 import type { Crate } from '../reader.js';
-import { isDefinedTerm, METADATA_FILE, ROCRATE_CONTEXT_URL, ROCRATE_SPEC } from '../vocabulary.js';
+import { isDefinedTerm } from '../bundled-context.js';
+import { METADATA_FILE, ROCRATE_CONTEXT_URL, ROCRATE_SPEC } from '../vocabulary.js';
 import type { CrateCheck } from './types.js';
 
 const ISO_DATE = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
