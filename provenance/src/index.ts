@@ -30,7 +30,7 @@ export { addSoftware, softwareId, onnxRuntimeSoftware, imageJSoftware, FAIRIO_UR
 export { fairioSoftware, nodeSoftware } from './fairio-software.js';
 export { addProcessRun, addParameter, formatTime, newRunId, COMPLETED, FAILED, type ProcessRun, type RunParameter, type ParameterValue } from './process-run.js';
 export { addWorkflow, GALAXY, type WorkflowDefinition, type WorkflowStep, type WorkflowTool, type WorkflowParameter, type ParameterType, type ComputerLanguage } from './workflow.js';
-export { addWorkflowRun, type WorkflowRun, type StepRun, type Binding } from './workflow-run.js';
+export { addWorkflowRun, type WorkflowRun, type StepRun, type Binding, type ActionExtras } from './workflow-run.js';
 export { recordWorkflowRun, type WorkflowRunRecord, type PathBinding } from './record-workflow-run.js';
 export { exportWorkflowCrate, type WorkflowCrateOptions } from './workflow-ro-crate.js';
 export { writeImageCrate, normaliseTaxon, normaliseFbbi, type ImageDescription, type ImageCrateOptions } from './image-crate.js';
@@ -41,5 +41,8 @@ export { readCrate, extractCrate, parseCrateJson, escapesCrate, Crate, MAX_METAD
 export { zipFolder, ZipReader, unsafeEntryName, crc32, type ZipLimits, type ZipEntry } from './zip.js';
 export { verifyCrate, type VerifyReport } from './verify.js';
 export { validateCrate, checkCrate, claimedProfiles, CRATE_CHECKS, type CrateValidationReport, type CrateFinding, type CrateCheck, type Severity } from './validate/index.js';
+export { sha256Hex } from './sha256.js';
+export { SESSION_RECORD_VERSION, newSessionRecord, readSessionRecord, digestOutputs, type SessionRecord, type SessionEnvironment, type RecordedKernel, type CellExecution, type OutputDigest, type NotebookOutput, type FairioRunCrate } from './session-record.js';
+export { sessionCrate, RUN_CRATES_FOLDER, type SessionCrate, type SessionCrateOptions, type CrateFile } from './session-crate.js';
 export { renderPreview } from './preview.js';
 export { renderThumbnail, encodePng } from './thumbnail.js';

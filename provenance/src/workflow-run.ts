@@ -9,7 +9,7 @@
  * (browsers use it too): `record-workflow-run.ts` records a run from files.
  */
 import type { CrateBuilder, Entity, Ref } from './builder.js';
-import { ref } from './builder.js';
+import { asArray, ref } from './builder.js';
 import { addAgent, type Agent } from './agents.js';
 import { addData, type DescribedData } from './data-entity.js';
 import { addParameter, COMPLETED, FAILED, formatTime, newRunId, type ParameterValue } from './process-run.js';
@@ -24,13 +24,27 @@ export interface Binding {
   value?: ParameterValue;
 }
 
+/**
+ * What a caller adds to an action beyond its bindings: objects, results and
+ * instruments already in the crate (data no parameter declares, the kernel a
+ * notebook cell ran on), or a status other than completed / failed.
+ */
+export interface ActionExtras {
+  object?: Ref[];
+  result?: Ref[];
+  instrument?: Ref[];
+  actionStatus?: string;
+}
+
 export interface StepRun {
   step: string;
   inputs: Binding[];
   outputs: Binding[];
   startTime: Date;
-  endTime: Date;
+  /** Absent when the step had not ended when the run was recorded. */
+  endTime?: Date;
   error?: string;
+  extras?: ActionExtras;
 }
 
 export interface WorkflowRun {
@@ -46,6 +60,7 @@ export interface WorkflowRun {
   startTime: Date;
   endTime: Date;
   error?: string;
+  extras?: ActionExtras;
 }
 
 function bind(builder: CrateBuilder, runId: string, formal: string, binding: Binding): Ref | undefined {
@@ -58,8 +73,15 @@ function bind(builder: CrateBuilder, runId: string, formal: string, binding: Bin
   return target;
 }
 
+function addExtras(entity: Entity, extras: ActionExtras | undefined): void {
+  for (const key of ['object', 'result', 'instrument'] as const) {
+    if (extras?.[key]?.length) entity[key] = [...asArray(entity[key] as Ref | Ref[] | undefined), ...extras[key]];
+  }
+  if (extras?.actionStatus) entity.actionStatus = extras.actionStatus;
+}
+
 function action(builder: CrateBuilder, entity: Entity, error: string | undefined): void {
-  entity.actionStatus = error === undefined ? COMPLETED : FAILED;
+  entity.actionStatus ??= error === undefined ? COMPLETED : FAILED;
   if (error !== undefined) entity.error = error;
   builder.put(entity);
   builder.addToRoot('mentions', entity['@id']);
@@ -104,6 +126,7 @@ export function addWorkflowRun(builder: CrateBuilder, run: WorkflowRun, options:
   if (objects.length) main.object = objects;
   if (results.length) main.result = results;
   if (agent) main.agent = agent;
+  addExtras(main, run.extras);
   action(builder, main, run.error);
   if (!provenance) return runId;
 
@@ -120,16 +143,17 @@ export function addWorkflowRun(builder: CrateBuilder, run: WorkflowRun, options:
       description: `${step.tool.name} ${step.tool.version} as step "${step.name ?? step.id}"`,
       instrument: ref(softwareId(step.tool)),
       startTime: formatTime(stepRun.startTime),
-      endTime: formatTime(stepRun.endTime),
+      ...(stepRun.endTime ? { endTime: formatTime(stepRun.endTime) } : {}),
     };
     const stepObjects = bindAll(stepRun.inputs, 'input', step.id);
     const stepResults = bindAll(stepRun.outputs, 'output', step.id);
     if (stepObjects.length) toolRun.object = stepObjects;
     if (stepResults.length) toolRun.result = stepResults;
     if (agent) toolRun.agent = agent;
+    addExtras(toolRun, stepRun.extras);
     action(builder, toolRun, stepRun.error);
     const controlId = `${runId}-control-${step.id}`;
-    action(builder, { '@id': controlId, '@type': 'ControlAction', name: `orchestrate step "${step.name ?? step.id}"`, instrument: ref(stepId(workflow, step.id)), object: ref(toolRunId) }, stepRun.error);
+    action(builder, { '@id': controlId, '@type': 'ControlAction', name: `orchestrate step "${step.name ?? step.id}"`, instrument: ref(stepId(workflow, step.id)), object: ref(toolRunId), actionStatus: toolRun.actionStatus }, stepRun.error);
     controls.push(ref(controlId));
   }
   action(

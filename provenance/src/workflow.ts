@@ -29,6 +29,8 @@ export interface WorkflowParameter {
 export interface WorkflowTool extends Software {
   inputs: WorkflowParameter[];
   outputs: WorkflowParameter[];
+  /** The tool is this code (a notebook cell…), written as a `SoftwareSourceCode` rather than a `SoftwareApplication`. */
+  code?: { text: string; sha256: string; programmingLanguage?: string };
 }
 
 export interface WorkflowStep {
@@ -103,13 +105,21 @@ function addParameters(builder: CrateBuilder, workflow: WorkflowDefinition, para
 /** A tool of a workflow: its SoftwareApplication with FormalParameter inputs and outputs (per step, as tools may repeat). */
 function addTool(builder: CrateBuilder, workflow: WorkflowDefinition, step: WorkflowStep): Ref {
   const before = builder.get(softwareId(step.tool));
-  const tool = addSoftware(builder, step.tool);
+  const tool = step.tool.code ? addSourceCode(builder, step.tool, step.tool.code) : addSoftware(builder, step.tool);
   const entity = before ?? builder.get(tool['@id'])!;
   builder.set(tool['@id'], {
     input: [...asRefs(entity.input), ...addParameters(builder, workflow, step.tool.inputs, 'input', step.id)],
     output: [...asRefs(entity.output), ...addParameters(builder, workflow, step.tool.outputs, 'output', step.id)],
   });
   return tool;
+}
+
+function addSourceCode(builder: CrateBuilder, tool: WorkflowTool, code: NonNullable<WorkflowTool['code']>): Ref {
+  const entity: Entity = { '@id': softwareId(tool), '@type': 'SoftwareSourceCode', name: tool.name, text: code.text, sha256: code.sha256 };
+  if (tool.description) entity.description = tool.description;
+  if (code.programmingLanguage) entity.programmingLanguage = ref(code.programmingLanguage);
+  builder.put(entity);
+  return ref(entity['@id']);
 }
 
 function asRefs(value: unknown): Ref[] {
