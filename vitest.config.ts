@@ -10,6 +10,7 @@ export default defineConfig({
       // Before '@fairio/ngff', which would otherwise match it as a prefix.
       '@fairio/ngff/browser': fileURLToPath(new URL('./ngff/src/browser.ts', import.meta.url)),
       '@fairio/ngff': fileURLToPath(new URL('./ngff/src/index.ts', import.meta.url)),
+      '@fairio/provenance/browser': fileURLToPath(new URL('./provenance/src/browser.ts', import.meta.url)),
       '@fairio/provenance': fileURLToPath(new URL('./provenance/src/index.ts', import.meta.url)),
       '@fairio/model-runner': fileURLToPath(new URL('./model-runner/src/index.ts', import.meta.url)),
       '@fairio/galaxy-tools': fileURLToPath(new URL('./galaxy-tools/src/index.ts', import.meta.url)),

@@ -3,7 +3,7 @@
  * `Organization` entities identified by ORCID (people) or ROR (organisations)
  * where given, else by a local `#` identifier derived from the name.
  */
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/browser';
 import type { CrateBuilder, Entity, Ref } from './builder.js';
 import { ref } from './builder.js';
 

@@ -6,7 +6,7 @@
  * specification prefers them.
  */
 import { ROCrate } from 'ro-crate';
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/browser';
 import { crateContext, METADATA_FILE, PROFILES, ROCRATE_SPEC, type JsonLdContext } from './vocabulary.js';
 
 export interface Ref {

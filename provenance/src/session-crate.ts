@@ -12,7 +12,7 @@
  * they ran. Same record and files in, same bytes out. No I/O: JupyterLab
  * writes the files through the contents API.
  */
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/browser';
 import { CrateBuilder, hasType, idsOf, NO_LICENSE, ref, type CrateJson, type Entity, type License, type Ref } from './builder.js';
 import { addData, contentId, pathToId } from './data-entity.js';
 import { addParameter } from './process-run.js';

@@ -7,7 +7,7 @@
  * `readSessionRecord` upgrades older ones, so that records stored by an
  * earlier recorder (in the browser's IndexedDB) stay readable. No I/O.
  */
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/browser';
 import type { Person } from './agents.js';
 import { sha256Hex } from './sha256.js';
 
