@@ -1,0 +1,85 @@
+// The extension under a real JupyterHub (configurable-http-proxy, DummyAuthenticator,
+// SimpleLocalProcessSpawner, all on 127.0.0.1), in headless Chromium: a user logs in
+// through the hub's login page, their server starts with jupyterlab-fairio, the NGFF
+// browser opens a sample OME-Zarr from their home folder, and stopping the hub leaves
+// no hub, proxy or single-user server running.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasSharedData, missing, shared } from '../helpers/reference.js';
+import { hasChromium, openBrowser, type BrowserSession } from '../jupyterlab/chromium.js';
+import { hasJupyterLab } from '../jupyterlab/jupyterlab-server.js';
+import { hasJupyterHub, startJupyterHub, type JupyterHub } from './jupyterhub-server.js';
+
+const skip =
+  missing('JupyterHub and configurable-http-proxy', hasJupyterHub) ||
+  missing('JupyterLab in .venv with the built extension', hasJupyterLab) ||
+  missing('Debian chromium', hasChromium) ||
+  missing('../shared/data', hasSharedData);
+
+const user = 'biologist';
+
+describe.skipIf(skip)('jupyterlab-fairio under JupyterHub (headless Chromium)', () => {
+  let hub: JupyterHub;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    hub = await startJupyterHub({ users: [user] });
+    fs.cpSync(shared('samples', 'ome-zarr', 'v04-image-03-with-labels.zarr'), path.join(hub.home(user), 'cells.zarr'), { recursive: true });
+    browser = await openBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+  });
+
+  it('logs in through the hub and starts the user\'s server with the extension', async () => {
+    const { page } = browser;
+    await page.goto(`${hub.url}hub/login`);
+    await page.fill('#username_input', user);
+    await page.fill('#password_input', hub.password);
+    await Promise.all([page.waitForURL(new RegExp(`/user/${user}/lab`), { timeout: 180_000 }), page.click('#login_submit')]);
+    await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 90_000 });
+    // The single-user server's own API, as JupyterLab calls it: the hub's login cookie plus the XSRF header.
+    const xsrf = (await browser.context.cookies(`${hub.url}user/${user}/`)).find((c) => c.name === '_xsrf')?.value ?? '';
+    const api = (route: string) =>
+      page.evaluate(async ([url, token]) => {
+        const response = await fetch(url, { headers: { 'X-XSRFToken': decodeURIComponent(token) } });
+        return { status: response.status, body: response.ok ? ((await response.json()) as unknown) : undefined };
+      }, [`/user/${user}/${route}`, xsrf] as const);
+    const extensions = (await api('lab/api/extensions')).body as { name: string; enabled: boolean; status: string }[];
+    expect(extensions.find((e) => e.name === 'jupyterlab-fairio')).toMatchObject({ enabled: true, status: 'ok' });
+    const zattrs = await api('fairio/stores/cells.zarr/.zattrs');
+    expect(zattrs.status).toBe(200);
+    expect(zattrs.body).toHaveProperty('multiscales');
+    // Without the hub's login: refused.
+    expect((await fetch(`${hub.url}user/${user}/fairio/stores/cells.zarr/.zattrs`, { redirect: 'manual' })).status).not.toBe(200);
+  }, 300_000);
+
+  it('opens the NGFF browser sidebar on a sample store', async () => {
+    const { page } = browser;
+    const tab = page.locator('.jp-SideBar [data-id="fairio-ngff-browser"]');
+    await tab.waitFor({ timeout: 30_000 });
+    await tab.click();
+    await page.locator('#fairio-ngff-browser').waitFor({ state: 'visible' });
+    await page.fill('#fairio-ngff-browser .jp-FairioBrowser-location', 'cells.zarr');
+    await page.click('#fairio-ngff-browser .jp-FairioBrowser-openButton');
+    await page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').count()).toBeGreaterThan(0);
+    expect(await page.locator('#fairio-ngff-browser .jp-FairioBrowser-message').textContent()).toBe('cells.zarr');
+    expect(browser.errors).toEqual([]);
+    expect(browser.external).toEqual([]);
+  });
+
+  it('stops the hub, the proxy and the user\'s server', async () => {
+    const running = hub.processes().map((p) => p.command).join('\n');
+    expect(running).toMatch(/jupyterhub -f/);
+    expect(running).toMatch(/configurable-http-proxy/);
+    expect(running).toMatch(/jupyterhub-singleuser/);
+    await browser.close();
+    await hub.stop();
+    expect(hub.processes()).toEqual([]);
+    await expect(fetch(hub.url)).rejects.toThrow();
+  }, 60_000);
+});
