@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSharedData, missing, shared } from '../helpers/reference.js';
 import { hasChromium, openBrowser, type BrowserSession } from '../jupyterlab/chromium.js';
 import { hasJupyterLab } from '../jupyterlab/jupyterlab-server.js';
+import { openInSidebar } from '../jupyterlab/ngff-browser.js';
 import { hasJupyterHub, startJupyterHub, type JupyterHub } from './jupyterhub-server.js';
 
 const skip =
@@ -59,15 +60,9 @@ describe.skipIf(skip)('jupyterlab-fairio under JupyterHub (headless Chromium)', 
 
   it('opens the NGFF browser sidebar on a sample store', async () => {
     const { page } = browser;
-    const tab = page.locator('.jp-SideBar [data-id="fairio-ngff-browser"]');
-    await tab.waitFor({ timeout: 30_000 });
-    await tab.click();
-    await page.locator('#fairio-ngff-browser').waitFor({ state: 'visible' });
-    await page.fill('#fairio-ngff-browser .jp-FairioBrowser-location', 'cells.zarr');
-    await page.click('#fairio-ngff-browser .jp-FairioBrowser-openButton');
-    await page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').first().waitFor({ timeout: 30_000 });
-    expect(await page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').count()).toBeGreaterThan(0);
-    expect(await page.locator('#fairio-ngff-browser .jp-FairioBrowser-message').textContent()).toBe('cells.zarr');
+    const sidebar = await openInSidebar(page, 'cells.zarr');
+    expect(sidebar.levels).toBeGreaterThan(0);
+    expect(sidebar.message).toBe('cells.zarr');
     expect(browser.errors).toEqual([]);
     expect(browser.external).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing, shared, hasSharedData } from '../helpers/reference.js';
 import { hasChromium, openBrowser, type BrowserSession } from './chromium.js';
 import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
+import { openInSidebar } from './ngff-browser.js';
 
 const skip = missing('JupyterLab in .venv with the built extension', hasJupyterLab) || missing('Debian chromium', hasChromium) || missing('../shared/data', hasSharedData);
 
@@ -40,16 +41,9 @@ describe.skipIf(skip)('jupyterlab-fairio in JupyterLab (headless Chromium)', () 
     const { page } = browser;
     await page.goto(lab.labUrl());
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 60_000 });
-    const tab = page.locator('.jp-SideBar [data-id="fairio-ngff-browser"]');
-    await tab.waitFor({ timeout: 30_000 });
-    await tab.click();
-    await page.locator('#fairio-ngff-browser').waitFor({ state: 'visible' });
-    await page.fill('#fairio-ngff-browser .jp-FairioBrowser-location', 'cells.zarr');
-    await page.click('#fairio-ngff-browser .jp-FairioBrowser-openButton');
-    await page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').first().waitFor({ timeout: 30_000 });
-    const levels = await page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').count();
-    expect(levels).toBeGreaterThan(0);
-    expect(await page.locator('#fairio-ngff-browser .jp-FairioBrowser-message').textContent()).toBe('cells.zarr');
+    const sidebar = await openInSidebar(page, 'cells.zarr');
+    expect(sidebar.levels).toBeGreaterThan(0);
+    expect(sidebar.message).toBe('cells.zarr');
     expect(browser.errors).toEqual([]);
     expect(browser.external).toEqual([]);
   });
