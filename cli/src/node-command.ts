@@ -4,18 +4,28 @@
  * help, default and range), progress, `--json`. The action runs the node
  * through `runNode`, so the CLI adds no logic of its own.
  */
-import { Command, Option } from 'commander';
-import { runNode, type AnalysisNode, type DataSpec, type ParameterSpec, type RunRecord } from '@fairio/model-runner';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { kebab, optionName, runNode, type AnalysisNode, type DataSpec, type ParameterSpec, type RunRecord } from '@fairio/model-runner';
 import { createProgress } from './progress.js';
 import { emit } from './output.js';
 
-const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-');
+/** Commander's key for an option: `--class-names` → `classNames`. */
 const camel = (name: string) => kebab(name).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** A repeatable option: each occurrence adds one value, kept verbatim (`--input a.tif --input b.tif`). */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 function parameterOption(spec: ParameterSpec): Option {
-  const flag = `--${kebab(spec.name)}`;
+  const flag = `--${optionName(spec)}`;
   if (spec.type === 'boolean') {
-    return new Option(spec.default ? `--no-${kebab(spec.name)}` : flag, spec.help);
+    return new Option(spec.default ? `--no-${optionName(spec)}` : flag, spec.help);
+  }
+  if (spec.type === 'text' && spec.lines) {
+    // A list parameter: one value per occurrence, joined into the description's one-per-line text.
+    return new Option(`${flag} <value>`, `${spec.help} (repeatable)`).argParser((value: string, previous: string[] | undefined) => {
+      if (/[\r\n]/.test(value)) throw new InvalidArgumentError('a value cannot hold a line break');
+      return collect(value, previous);
+    });
   }
   const range = 'min' in spec && (spec.min !== undefined || spec.max !== undefined) ? ` (${spec.min ?? '−∞'}…${spec.max ?? '∞'})` : '';
   const option = new Option(`${flag} <${spec.type === 'choice' ? 'choice' : spec.type}>`, `${spec.help}${range}`);
@@ -25,10 +35,16 @@ function parameterOption(spec: ParameterSpec): Option {
 }
 
 function dataOption(spec: DataSpec): Option {
-  const flags = `${spec.short ? `-${spec.short}, ` : ''}--${kebab(spec.name)} <path${spec.multiple ? 's...' : ''}>`;
-  const option = new Option(flags, `${spec.help} [${spec.formats.join(', ')}]`);
+  const flags = `${spec.short ? `-${spec.short}, ` : ''}--${optionName(spec)} <path>`;
+  const option = new Option(flags, `${spec.help} [${spec.formats.join(', ')}]${spec.multiple ? ' (repeatable)' : ''}`);
+  if (spec.multiple) option.argParser(collect);
   if (!spec.optional) option.makeOptionMandatory();
   return option;
+}
+
+/** A parameter's value for the node: a list parameter's values one per line, as the description holds them. */
+function parameterValue(spec: ParameterSpec, value: unknown): unknown {
+  return spec.type === 'text' && spec.lines && Array.isArray(value) ? value.join('\n') : value;
 }
 
 /** The command group for a node's command words (e.g. `classify` for `classify train`). */
@@ -79,7 +95,7 @@ export function registerNode(program: Command, node: AnalysisNode, options: Node
     const opts = args[positional.length] as Record<string, unknown>;
     const valueOf = (s: DataSpec) => {
       const i = positional.findIndex((p) => p.s === s);
-      return (i >= 0 ? args[i] : opts[camel(s.name)]) as string | string[] | undefined;
+      return (i >= 0 ? args[i] : opts[camel(optionName(s))]) as string | string[] | undefined;
     };
     options.check?.(opts);
     const outputs: Record<string, string> = Object.fromEntries(d.outputs.flatMap((s) => (valueOf(s) === undefined ? [] : [[s.name, valueOf(s) as string]])));
@@ -90,7 +106,7 @@ export function registerNode(program: Command, node: AnalysisNode, options: Node
         {
           inputs: Object.fromEntries(d.inputs.map((s) => [s.name, valueOf(s)])),
           outputs,
-          parameters: Object.fromEntries(d.parameters.map((p) => [p.name, opts[camel(p.name)]])),
+          parameters: Object.fromEntries(d.parameters.map((p) => [p.name, parameterValue(p, opts[camel(optionName(p))])])),
           overwrite: Boolean(opts.overwrite),
           workers: opts.workers === undefined ? undefined : Number(opts.workers),
           onProgress: (done, total) => progress.update(done, total),

@@ -47,7 +47,8 @@ const NODE_TESTS: Record<string, ToolTest[]> = {
   'imagej-macro': [
     {
       params: { 'macro|source': 'text', 'macro|text': 'run("Gaussian Blur...", "sigma=2");\nrun("Measure");', images: { files: ['sample.ome.tiff'], ftype: 'ome.tiff' }, timeout: '300' },
-      outputs: { output: { archiveMembers: ['imagej\\.log', '.*/results\\.csv'] } },
+      // Per image: its Results table and its own Process Run Crate.
+      outputs: { output: { archiveMembers: ['imagej\\.log', '.*/results\\.csv', '.*/ro-crate-metadata\\.json'] } },
     },
   ],
 };

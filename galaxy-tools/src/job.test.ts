@@ -34,7 +34,7 @@ describe('planJob', () => {
   it('writes a pasted macro to a file and stages a collection under its element identifiers', () => {
     const plan = planJob(
       findTool('imagej-macro')!,
-      { macro: { source: 'text', text: 'print("hi");' }, images: [dataset('/d/1.dat', 'tiff', 'cell 1.tif'), dataset('/d/2.dat', 'ome_zarr.zip', 'cell 1.tif')], params: null, timeout: 60, memory: null, level: 0, region: null },
+      { macro: { source: 'text', text: 'print("hi");' }, images: [dataset('/d/1.dat', 'tiff', 'cell 1.tif'), dataset('/d/2.dat', 'ome_zarr.zip', 'cell 1.tif')], args: null, timeout: 60, memory: null, level: 0, region: null },
       { workDir: '/job', outputs: { output: '/d/3.dat' } },
     );
     expect(plan.staging).toEqual([
@@ -42,7 +42,7 @@ describe('planJob', () => {
       { kind: 'link', at: '/job/inputs/images/cell_1.tiff', target: '/d/1.dat' },
       { kind: 'link', at: '/job/inputs/images/cell_1-2.ome.zarr.zip', target: '/d/2.dat' },
     ]);
-    expect(plan.argv).toEqual(['macro', '--macro=/job/inputs/macro/macro.ijm', '--timeout=60', '--level=0', '--output=/job/outputs/output', '--quiet', '--', '/job/inputs/images/cell_1.tiff', '/job/inputs/images/cell_1-2.ome.zarr.zip']);
+    expect(plan.argv).toEqual(['macro', 'run', '--input=/job/inputs/images/cell_1.tiff', '--input=/job/inputs/images/cell_1-2.ome.zarr.zip', '--timeout=60', '--level=0', '--outdir=/job/outputs/output', '--quiet', '--', '/job/inputs/macro/macro.ijm']);
     expect(plan.outputs[0]).toMatchObject({ name: 'output', zip: true });
   });
 
@@ -58,14 +58,14 @@ describe('planJob', () => {
     expect(info.outputs).toEqual([{ name: 'report', produced: '/job/outputs/report.json', dataset: '/d/2.dat', stdout: true }]);
   });
 
-  it('keeps hostile text as one verbatim argument', () => {
+  it('keeps hostile text as one verbatim argument, and a list (one value per line) as one argument per line', () => {
     const hostile = "'; rm -rf / #\n$(id) `id` --overwrite";
     const plan = planJob(
       findTool('imagej-macro')!,
-      { macro: { source: 'text', text: hostile }, images: [dataset('/d/1.dat', 'tiff')], params: hostile, timeout: 600, level: 0, fair: { description: hostile } },
+      { macro: { source: 'text', text: hostile }, images: [dataset('/d/1.dat', 'tiff')], args: "a='; rm -rf / #\r\n\nb=$(id) `id` --overwrite\n", timeout: 600, level: 0, fair: { description: hostile } },
       { workDir: '/job', outputs: { output: '/d/3.dat' } },
     );
-    expect(plan.argv).toContain(`--params=${hostile}`);
+    expect(plan.argv.filter((a) => a.startsWith('--arg='))).toEqual(["--arg=a='; rm -rf / #", '--arg=b=$(id) `id` --overwrite']);
     expect(plan.argv).toContain(`--description=${hostile}`);
     expect(plan.staging[0]).toEqual({ kind: 'text', at: '/job/inputs/macro/macro.ijm', text: hostile });
   });

@@ -11,10 +11,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FairioError } from '@fairio/ngff';
-import type { DataSpec, ParameterSpec } from '@fairio/model-runner';
+import { parameterLines, type DataSpec, type ParameterSpec } from '@fairio/model-runner';
 import { outputExtension, stagingExtension } from './datatypes.js';
 import { FAIR_SECTION, fairParameters } from './fair-options.js';
-import { flag, galaxyName } from './names.js';
+import { galaxyName, optionFlag } from './names.js';
 import type { GalaxyTool } from './tool-spec.js';
 import { DIRECTORY_DATATYPES, formParameters, inputSource, outputDatatype } from './tool-xml.js';
 
@@ -144,16 +144,18 @@ function parameterArguments(spec: ParameterSpec, value: unknown): string[] {
   switch (spec.type) {
     case 'boolean': {
       const on = value === true || value === 'true';
-      if (spec.default === true) return on ? [] : [`--no-${flag(spec.name).slice(2)}`];
-      return on ? [flag(spec.name)] : [];
+      if (spec.default === true) return on ? [] : [`--no-${optionFlag(spec).slice(2)}`];
+      return on ? [optionFlag(spec)] : [];
     }
     case 'integer':
     case 'float':
       if (typeof value !== 'number' && typeof value !== 'string') throw invalid(`parameter "${spec.name}" is not a number`);
-      return [`${flag(spec.name)}=${String(value)}`];
+      return [`${optionFlag(spec)}=${String(value)}`];
     default:
       if (typeof value !== 'string') throw invalid(`parameter "${spec.name}" is not text`);
-      return [`${flag(spec.name)}=${value}`];
+      // A list from a text area: one option per line, each line verbatim (a browser may send CR LF).
+      if (spec.type === 'text' && spec.lines) return parameterLines(value.replace(/\r\n/g, '\n')).map((line) => `${optionFlag(spec)}=${line}`);
+      return [`${optionFlag(spec)}=${value}`];
   }
 }
 
@@ -176,7 +178,7 @@ export function planJob(tool: GalaxyTool, galaxyInputs: Json, options: JobOption
     if (paths.length === 0 && !spec.optional) throw invalid(`input "${galaxyName(spec.name)}" is required`);
     stagedInputs.push(...paths.map((p) => ({ name: spec.name, path: p })));
     if (spec.positional) positional.push(...paths);
-    else for (const p of paths) options_.push(`${flag(spec.name)}=${p}`);
+    else for (const p of paths) options_.push(`${optionFlag(spec)}=${p}`);
   }
   const offered = formParameters(tool);
   const known = new Set([...d.inputs.map((s) => galaxyName(s.name)), ...offered.map((p) => galaxyName(p.name)), FAIR_SECTION]);
@@ -205,7 +207,7 @@ export function planJob(tool: GalaxyTool, galaxyInputs: Json, options: JobOption
     outputs.push({ name: spec.name, produced, dataset, ...(directory ? { extraFiles } : {}), ...(zip ? { zip } : {}), ...(stdout ? { stdout } : {}) });
     if (stdout) continue;
     if (spec.positional) positional.push(produced);
-    else options_.push(`${flag(spec.name)}=${produced}`);
+    else options_.push(`${optionFlag(spec)}=${produced}`);
   }
 
   const fixed = tool.run.kind === 'command' ? (tool.run.fixed ?? []) : [];

@@ -8,7 +8,7 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { FAIRIO, type ParameterSpec } from '@fairio/model-runner';
 import { FAIR_SECTION, fairParameters } from './fair-options.js';
-import { flag } from './names.js';
+import { formNaming } from './names.js';
 
 /**
  * Galaxy profile of the tools. 25.1 is the oldest release with every behaviour the tools rely on
@@ -21,7 +21,7 @@ export const PROFILE = '25.1';
 export const VERSION_SUFFIX = '0';
 
 function textParameter(parent: XMLBuilder, spec: ParameterSpec): void {
-  const param = parent.ele('param', { argument: flag(spec.name), type: 'text', value: '', optional: 'true', label: spec.label, help: spec.help });
+  const param = parent.ele('param', { ...formNaming(spec), type: 'text', value: '', optional: 'true', label: spec.label, help: spec.help });
   if (spec.type === 'text' && spec.pattern) param.ele('validator', { type: 'regex', message: `must match ${spec.pattern}` }).txt(`^(?:${spec.pattern})$`);
   param.ele('sanitizer', { sanitize: 'false' });
 }

@@ -19,7 +19,7 @@ import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { DataSpec, ParameterSpec } from '@fairio/model-runner';
 import { acceptedDatatypes, GALAXY_FORMATS } from './datatypes.js';
 import { toolHelp } from './help.js';
-import { flag, galaxyName } from './names.js';
+import { formNaming, galaxyName } from './names.js';
 import { CRATE_OUTPUT, toolId, type GalaxyTool, type TestExpectation, type TestValue } from './tool-spec.js';
 
 /** How a data input is offered in the form. */
@@ -73,7 +73,7 @@ export function formParameters(tool: GalaxyTool): ParameterSpec[] {
 }
 
 function addParameter(parent: XMLBuilder, spec: ParameterSpec): void {
-  const attributes: Record<string, string> = { argument: flag(spec.name), label: spec.label, help: spec.help };
+  const attributes: Record<string, string> = { ...formNaming(spec), label: spec.label, help: spec.help };
   let param: XMLBuilder;
   switch (spec.type) {
     case 'integer':
@@ -95,7 +95,8 @@ function addParameter(parent: XMLBuilder, spec: ParameterSpec): void {
       for (const o of spec.options) param.ele('option', { value: o.value, ...(o.value === spec.default ? { selected: 'true' } : {}) }).txt(o.label);
       return;
     case 'text':
-      param = parent.ele('param', { ...attributes, type: 'text', value: spec.default ?? '', ...(spec.optional && spec.default === undefined ? { optional: 'true' } : {}) });
+      // A list (one value per line) is a text area; the job turns each line into one option.
+      param = parent.ele('param', { ...attributes, type: 'text', ...(spec.lines ? { area: 'true' } : {}), value: spec.default ?? '', ...(spec.optional && spec.default === undefined ? { optional: 'true' } : {}) });
       if (spec.pattern) param.ele('validator', { type: 'regex', message: `must match ${spec.pattern}` }).txt(`^(?:${spec.pattern})$`);
       // Values go to fairio through the inputs JSON and an argument vector, never through a shell.
       param.ele('sanitizer', { sanitize: 'false' });
@@ -108,7 +109,7 @@ function addDataInput(parent: XMLBuilder, tool: GalaxyTool, spec: DataSpec): voi
   const formats = inputDatatypes(tool, spec).join(',');
   const source = inputSource(spec);
   const dataAttributes = (n?: string) => ({
-    ...(n ? { name: n } : spec.positional ? { name } : { argument: flag(spec.name) }),
+    ...(n ? { name: n } : spec.positional ? { name } : formNaming(spec)),
     type: 'data',
     format: formats,
     ...(spec.multiple ? { multiple: 'true' } : {}),

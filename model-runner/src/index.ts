@@ -12,7 +12,7 @@
  * @module
  */
 export * from './node.js';
-export { checkParameter, checkParameters } from './parameters.js';
+export { checkParameter, checkParameters, parameterLines } from './parameters.js';
 export { runNode, FAIRIO, type RunRecord, type RunRequest, type RunOptions } from './run.js';
 export { nodes } from './registry.js';
 export * as bioimageio from './bioimageio/index.js';

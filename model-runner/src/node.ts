@@ -32,6 +32,8 @@ export interface DataSpec {
   positional?: boolean;
   /** One-letter CLI alias, e.g. 'o' for the main output. */
   short?: string;
+  /** The command line's option name when it differs from `name` (`input` for `images`: `--input IMG`, repeatable). */
+  option?: string;
 }
 
 interface ParameterBase {
@@ -39,13 +41,20 @@ interface ParameterBase {
   label: string;
   help: string;
   optional?: boolean;
+  /** The command line's option name when it differs from `name` (`arg` for `args`: `--arg k=v`). */
+  option?: string;
 }
 
 export type ParameterSpec =
   | (ParameterBase & { type: 'integer'; default?: number; min?: number; max?: number })
   | (ParameterBase & { type: 'float'; default?: number; min?: number; max?: number })
   | (ParameterBase & { type: 'boolean'; default?: boolean })
-  | (ParameterBase & { type: 'text'; default?: string; pattern?: string })
+  /**
+   * `lines`: a list of values held as one text, one value per line (a text area in Galaxy); on the command
+   * line a repeatable option, one value each, so a value never needs quoting and may hold any character but
+   * a line break. `pattern` then applies to each line.
+   */
+  | (ParameterBase & { type: 'text'; default?: string; pattern?: string; lines?: boolean })
   | (ParameterBase & { type: 'choice'; default?: string; options: { value: string; label: string }[] });
 
 export type ParameterValue = number | boolean | string;
@@ -97,6 +106,30 @@ export interface NodeRunContext {
   signal?: AbortSignal;
 }
 
+/**
+ * One independent piece of a batch run (the macro on one image): a folder of
+ * its own inside one of the run's outputs, recorded on its own (a Process Run
+ * Crate in that folder) beside the record of the whole run.
+ */
+export interface RunPart {
+  /** What this part was, for people ("count.ijm on sample.tiff"). */
+  name: string;
+  /** The part's folder, inside one of the run's outputs. */
+  folder: string;
+  /** Its inputs by input name; `text` is the content itself, for a small program text (a macro) worth keeping in the record. */
+  inputs: { name: string; path: string; text?: string }[];
+  /** What it produced: files and folders inside `folder`. */
+  outputs: string[];
+  startTime: string;
+  endTime: string;
+}
+
+/** The command line's spelling of a description name: `classNames` / `class_names` → `class-names`. */
+export const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-');
+
+/** The command-line option of a parameter or non-positional data spec, without dashes (`class-names`, `input`). */
+export const optionName = (spec: { name: string; option?: string }): string => kebab(spec.option ?? spec.name);
+
 export interface NodeRunResult {
   /** Output paths actually written, by output name. */
   outputs: Record<string, string | string[]>;
@@ -104,6 +137,8 @@ export interface NodeRunResult {
   software?: SoftwareUsed[];
   /** Small facts worth reporting (counts, scores), shown by the CLI and kept in the record. */
   summary?: Record<string, unknown>;
+  /** A batch node's independent pieces (one per image), each recorded on its own. */
+  parts?: RunPart[];
 }
 
 export interface AnalysisNode {

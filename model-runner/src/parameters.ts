@@ -10,6 +10,11 @@ function invalid(node: NodeDescription, spec: ParameterSpec, problem: string): F
   return new FairioError('INVALID_ARGUMENT', `${node.id}: parameter "${spec.name}" ${problem}`);
 }
 
+/** The values of a `lines` text parameter: one per line, blank lines left out. */
+export function parameterLines(text: string | undefined): string[] {
+  return (text ?? '').split('\n').filter((line) => line.trim() !== '');
+}
+
 /** One value, from a string or a JSON value. */
 export function checkParameter(node: NodeDescription, spec: ParameterSpec, raw: unknown): ParameterValue | undefined {
   if (raw === undefined || raw === null || raw === '') {
@@ -34,8 +39,13 @@ export function checkParameter(node: NodeDescription, spec: ParameterSpec, raw: 
       throw invalid(node, spec, `must be true or false, not ${JSON.stringify(raw)}`);
     case 'text': {
       if (typeof raw !== 'string') throw invalid(node, spec, `must be text, not ${JSON.stringify(raw)}`);
-      if (spec.pattern && !new RegExp(`^(?:${spec.pattern})$`).test(raw)) throw invalid(node, spec, `"${raw}" does not match ${spec.pattern}`);
-      return raw;
+      // A list (one value per line) from a browser's text area may end its lines with CR LF.
+      const text = spec.lines ? raw.replace(/\r\n/g, '\n') : raw;
+      const pattern = spec.pattern && new RegExp(`^(?:${spec.pattern})$`);
+      for (const value of spec.lines ? parameterLines(text) : [text]) {
+        if (pattern && !pattern.test(value)) throw invalid(node, spec, `"${value}" does not match ${spec.pattern}`);
+      }
+      return text;
     }
     case 'choice': {
       const value = String(raw);

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { FairioError, isUrl } from '@fairio/ngff';
-import type { AnalysisNode, NodeRunContext, NodeRunResult, ParameterValue, SoftwareUsed } from './node.js';
+import type { AnalysisNode, NodeRunContext, NodeRunResult, ParameterValue, RunPart, SoftwareUsed } from './node.js';
 import { checkParameters } from './parameters.js';
 
 const { version: fairioVersion } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -27,6 +27,8 @@ export interface RunRecord {
   status: 'completed' | 'failed';
   error?: { code: string; message: string };
   summary?: Record<string, unknown>;
+  /** A batch node's pieces (one per image), each to be recorded on its own. */
+  parts?: RunPart[];
 }
 
 export interface RunRequest extends Omit<NodeRunContext, 'parameters'> {
@@ -79,6 +81,7 @@ export async function runNode(node: AnalysisNode, request: RunRequest, options: 
     record.outputs = flatten(result.outputs);
     record.software.push(...(result.software ?? []));
     record.summary = result.summary;
+    if (result.parts?.length) record.parts = result.parts;
     return { result, record };
   } catch (error) {
     record.error = { code: error instanceof FairioError ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) };

@@ -26,6 +26,8 @@ export interface DataRef {
   /** Name for people (default: the file name). */
   name?: string;
   description?: string;
+  /** The content itself, for a small program text (a macro) the crate should say in full, not only by checksum. */
+  text?: string;
 }
 
 export interface RunRecord {
@@ -76,7 +78,11 @@ function errorText(error: unknown): string {
 async function describeAll(crateDir: string, refs: DataRef[], cache: DigestCache, what: 'input' | 'output'): Promise<DescribedData[]> {
   const out: DescribedData[] = [];
   for (const r of refs) {
-    if (fs.existsSync(r.path)) out.push(await describeData(crateDir, r.path, { cache, name: r.name, description: r.description }));
+    if (fs.existsSync(r.path)) {
+      const described = await describeData(crateDir, r.path, { cache, name: r.name, description: r.description });
+      if (r.text !== undefined && described.kind === 'file') described.entity.text = r.text;
+      out.push(described);
+    }
     else if (what === 'input') out.push(missingInput(r)); // say what the run was given, even if it was not there
     // a missing output is one a failed run did not produce: nothing to describe
   }

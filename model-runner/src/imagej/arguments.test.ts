@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fillScriptParameters, macroArgument, macroString, parseMacroParameters } from './arguments.js';
+import { fillScriptParameters, macroArgument, macroString, parseMacroArguments } from './arguments.js';
 import { imagejDescription, inputStem, parseRegion } from './inputs.js';
 import { locateImageJ } from './locate.js';
 import { imagejMacroNode } from './node.js';
@@ -15,41 +15,38 @@ import { imagejIntended } from './outputs.js';
 import { imagejArgv } from './process.js';
 import { checkParameters } from '../parameters.js';
 
-describe('parseMacroParameters', () => {
-  it('reads bare, double-quoted, single-quoted and bracketed values verbatim', () => {
-    const text = `sigma=2 name="cell A" quote="say \\"hi\\" \\\\o/" shell='$(touch /tmp/pwned); rm -rf ~' list=[a, b] empty="" url=http://x/?a=b&c=d`;
-    expect(parseMacroParameters(text)).toEqual([
+describe('parseMacroArguments', () => {
+  it('splits each key=value at the first "=" and keeps the value verbatim: spaces, quotes, "=" and shell syntax', () => {
+    const pairs = ['sigma=2', 'name=cell A', 'quote=say "hi" \\o/', "shell=$(touch /tmp/pwned); rm -rf ~ `id` | & > ;", 'list=[a, b]', 'empty=', 'url=http://x/?a=b&c=d', "single='x'"];
+    expect(parseMacroArguments(pairs)).toEqual([
       { key: 'sigma', value: '2' },
       { key: 'name', value: 'cell A' },
       { key: 'quote', value: 'say "hi" \\o/' },
-      { key: 'shell', value: '$(touch /tmp/pwned); rm -rf ~' },
-      { key: 'list', value: 'a, b' },
+      { key: 'shell', value: '$(touch /tmp/pwned); rm -rf ~ `id` | & > ;' },
+      { key: 'list', value: '[a, b]' },
       { key: 'empty', value: '' },
       { key: 'url', value: 'http://x/?a=b&c=d' },
+      { key: 'single', value: "'x'" },
     ]);
-    expect(parseMacroParameters(undefined)).toEqual([]);
-    expect(parseMacroParameters('  \n ')).toEqual([]);
+    expect(parseMacroArguments(undefined)).toEqual([]);
+    expect(parseMacroArguments([])).toEqual([]);
   });
 
-  it('refuses what it cannot pass on faithfully, saying which parameter', () => {
-    expect(() => parseMacroParameters('sigma')).toThrow(/expected key=value, found "sigma"/);
-    expect(() => parseMacroParameters('1x=2')).toThrow(/expected key=value/);
-    expect(() => parseMacroParameters('a="open')).toThrow(/"a" opens with " but never closes/);
-    expect(() => parseMacroParameters('a="x"y')).toThrow(/separate parameters with spaces/);
-    expect(() => parseMacroParameters('a=1 a=2')).toThrow(/"a" is given twice/);
-    expect(() => parseMacroParameters('input=x.tif')).toThrow(/"input" is set by fairio/);
-    expect(() => parseMacroParameters('a="line\nbreak"')).toThrow(/line break/);
-    try {
-      parseMacroParameters('sigma');
-    } catch (error) {
-      expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
-    }
+  it('refuses what it cannot pass on faithfully, saying which argument', () => {
+    expect(() => parseMacroArguments(['sigma'])).toThrow(/expected key=value, found "sigma"/);
+    expect(() => parseMacroArguments(['1x=2'])).toThrow(/expected key=value/);
+    expect(() => parseMacroArguments([' sigma=2'])).toThrow(/expected key=value/);
+    expect(() => parseMacroArguments(['a=1', 'a=2'])).toThrow(/"a" is given twice/);
+    expect(() => parseMacroArguments(['input=x.tif'])).toThrow(/"input" is set by fairio/);
+    expect(() => parseMacroArguments(['a=line\nbreak'])).toThrow(/line break/);
+    expect(() => parseMacroArguments(['a=tab\there'])).toThrow(/tab/);
+    expect(() => parseMacroArguments(['sigma'])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
 
 describe('macroArgument', () => {
   it('is input=… output=… then the parameters, in ImageJ option syntax', () => {
-    const params = parseMacroParameters('sigma=2 name="cell A" shell="$(id)"');
+    const params = parseMacroArguments(['sigma=2', 'name=cell A', 'shell=$(id)']);
     expect(macroArgument('/data/a b.tif', '/out/', params)).toBe('input=[/data/a b.tif] output=/out/ sigma=2 name=[cell A] shell=$(id)');
     expect(macroArgument('/a.tif', '/o/', [{ key: 'e', value: '' }])).toBe('input=/a.tif output=/o/ e=[]');
     expect(() => macroArgument('/a.tif', '/o/', [{ key: 'x', value: 'a ]b' }])).toThrow(/both spaces and "]"/);
@@ -87,7 +84,7 @@ describe('fillScriptParameters', () => {
   });
 
   it('says which script parameters lack a value or have a wrong one', () => {
-    expect(() => fillScriptParameters(macro, { input: 'i', output: 'o' })).toThrow(/script parameters sigma, watershed: give them in params/);
+    expect(() => fillScriptParameters(macro, { input: 'i', output: 'o' })).toThrow(/script parameters sigma, watershed: give them as macro arguments \(e\.g\. --arg sigma=…\)/);
     expect(() => fillScriptParameters(macro, { sigma: 'wide', input: 'i', output: 'o', watershed: 'true' })).toThrow(/"sigma" is a Double, but its value "wide" is not a number/);
     expect(() => fillScriptParameters('#@ Boolean w', { w: 'maybe' })).toThrow(/use true or false/);
     expect(() => fillScriptParameters('#@ (', {})).toThrow(/cannot read the script parameter line/);
@@ -143,12 +140,14 @@ describe('locateImageJ', () => {
 });
 
 describe('the imagej-macro node description', () => {
-  it('declares the macro, the images (positional, several), the output folder and checked parameters', () => {
+  it('declares `macro run MACRO --input IMG… --outdir DIR --arg k=v…` and checked parameters', () => {
     const d = imagejMacroNode.description;
-    expect(d.command).toEqual(['macro']);
-    expect(d.inputs.map((i) => [i.name, i.positional ?? false, i.multiple ?? false])).toEqual([['macro', false, false], ['images', true, true]]);
-    expect(d.outputs[0]).toMatchObject({ name: 'output', short: 'o' });
-    expect(checkParameters(d, { params: 'a=1', timeout: '30', memory: '2g', region: 'z=1 y=0:10' })).toMatchObject({ params: 'a=1', timeout: 30, memory: '2g', level: 0 });
+    expect(d.command).toEqual(['macro', 'run']);
+    expect(d.inputs.map((i) => [i.name, i.option ?? i.name, i.positional ?? false, i.multiple ?? false])).toEqual([['macro', 'macro', true, false], ['images', 'input', false, true]]);
+    expect(d.outputs[0]).toMatchObject({ name: 'output', option: 'outdir', short: 'o' });
+    expect(d.parameters[0]).toMatchObject({ name: 'args', option: 'arg', type: 'text', lines: true });
+    // A list from a browser's text area (CR LF) is one value per line.
+    expect(checkParameters(d, { args: 'a=1\r\nb=x y', timeout: '30', memory: '2g', region: 'z=1 y=0:10' })).toMatchObject({ args: 'a=1\nb=x y', timeout: 30, memory: '2g', level: 0 });
     expect(() => checkParameters(d, { memory: 'lots' })).toThrow(/memory/);
     expect(() => checkParameters(d, { timeout: '0' })).toThrow(/at least 1/);
   });

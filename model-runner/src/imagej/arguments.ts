@@ -1,9 +1,11 @@
 /**
- * What a macro is given. The user's `params` text (`sigma=2 name="cell A"`)
- * is parsed and checked here, never by a shell: values reach ImageJ byte for
- * byte, through a job file. The macro sees them in two ways, as a macro
- * recorded in Fiji expects:
- * - `getArgument()` is `input=<path> output=<dir>` followed by the parameters,
+ * What a macro is given. The user's arguments arrive as a list of `key=value`
+ * strings (`--arg sigma=2 --arg "name=cell A"` on the command line, one per
+ * line in a Galaxy form); each value is everything after the first `=`,
+ * taken verbatim — no quoting, no shell — and reaches ImageJ byte for byte,
+ * through a job file. The macro sees them in two ways, as a macro recorded
+ * in Fiji expects:
+ * - `getArgument()` is `input=<path> output=<dir>` followed by the arguments,
  *   in ImageJ's option syntax (a value with spaces in [brackets]), so
  *   `call("ij.Macro.getValue", getArgument(), "sigma", "1")` reads one;
  * - Fiji script parameters (`#@ Double sigma`) become plain assignments
@@ -22,59 +24,21 @@ const RESERVED = new Set(['input', 'output']);
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 function invalid(message: string): FairioError {
-  return new FairioError('INVALID_ARGUMENT', `imagej-macro: parameter text: ${message}`);
+  return new FairioError('INVALID_ARGUMENT', `imagej-macro: macro argument: ${message}`);
 }
 
-/**
- * Parse `key=value` pairs separated by white space. A value may be written
- * bare (up to the next white space), in double quotes (with `\"` and `\\`),
- * in single quotes, or in ImageJ's [brackets]; quoting only delimits, it is
- * never interpreted further.
- */
-export function parseMacroParameters(text: string | undefined): MacroParameter[] {
+/** Check `key=value` arguments: the key before the first `=`, the value verbatim after it. */
+export function parseMacroArguments(pairs: readonly string[] | undefined): MacroParameter[] {
   const out: MacroParameter[] = [];
-  if (!text) return out;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    while (i < n && /\s/.test(text[i])) i++;
-    if (i >= n) break;
-    const eq = text.indexOf('=', i);
-    const keyEnd = eq < 0 ? n : eq;
-    const key = text.slice(i, keyEnd);
-    if (eq < 0 || /\s/.test(key) || !KEY.test(key)) {
-      const word = text.slice(i).split(/\s/)[0];
-      throw invalid(`expected key=value, found "${word}" (keys are letters, digits, _ . -, starting with a letter or _)`);
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    if (eq < 0 || !KEY.test(key)) {
+      throw invalid(`expected key=value, found "${pair}" (keys are letters, digits, _ . -, starting with a letter or _)`);
     }
     if (RESERVED.has(key)) throw invalid(`"${key}" is set by fairio (the input image and the output folder); choose another name`);
     if (out.some((p) => p.key === key)) throw invalid(`"${key}" is given twice`);
-    i = eq + 1;
-    let value = '';
-    const open = text[i];
-    if (open === '"' || open === "'" || open === '[') {
-      const close = open === '[' ? ']' : open;
-      i++;
-      let closed = false;
-      while (i < n) {
-        const c = text[i];
-        if (open === '"' && c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-          value += text[i + 1];
-          i += 2;
-          continue;
-        }
-        if (c === close) {
-          closed = true;
-          i++;
-          break;
-        }
-        value += c;
-        i++;
-      }
-      if (!closed) throw invalid(`the value of "${key}" opens with ${open} but never closes`);
-      if (i < n && !/\s/.test(text[i])) throw invalid(`after the closing ${close} of "${key}" comes "${text[i]}"; separate parameters with spaces`);
-    } else {
-      while (i < n && !/\s/.test(text[i])) value += text[i++];
-    }
+    const value = pair.slice(eq + 1);
     // The job file is one line per image and tab-separated.
     if (/[\r\n\t\0]/.test(value)) throw invalid(`the value of "${key}" contains a line break, tab or NUL, which cannot be passed to ImageJ`);
     out.push({ key, value });
@@ -145,7 +109,7 @@ export function fillScriptParameters(macro: string, values: Record<string, strin
     return `${name} = ${macroString(value)};`;
   });
   if (missingNames.length) {
-    throw new FairioError('INVALID_ARGUMENT', `imagej-macro: the macro asks for script parameter${missingNames.length > 1 ? 's' : ''} ${missingNames.join(', ')}: give ${missingNames.length > 1 ? 'them' : 'it'} in params (e.g. ${missingNames[0]}=…)`);
+    throw new FairioError('INVALID_ARGUMENT', `imagej-macro: the macro asks for script parameter${missingNames.length > 1 ? 's' : ''} ${missingNames.join(', ')}: give ${missingNames.length > 1 ? 'them' : 'it'} as macro arguments (e.g. --arg ${missingNames[0]}=…)`);
   }
   return lines.join('\n');
 }

@@ -152,10 +152,10 @@ print(json.dumps({'imagej': sorted(float(r['Area']) for r in rows), 'skimage': s
 
   it('parameters full of shell syntax reach the macro verbatim, and nothing runs them', async () => {
     const marker = path.join(tmp, 'pwned');
-    const params = `a="$(touch ${marker}); rm -rf ~" b="x y" c='it"s' d=[\`touch ${marker}\`|&>;] sigma=1.5`;
+    const args = [`a=$(touch ${marker}); rm -rf ~`, 'b=x y', `c=it"s`, `d=\`touch ${marker}\`|&>;`, 'sigma=1.5'];
     const macro = write('params.ijm', ['#@ String a', '#@ String b', '#@ String c', '#@ String d', '#@ Double sigma', 'print("A=<" + a + ">");', 'print("B=<" + b + ">");', 'print("C=<" + c + ">");', 'print("D=<" + d + ">");', 'print("S=<" + (sigma * 2) + ">");', 'print("ARG=<" + getArgument() + ">");', 'print("GET=<" + call("ij.Macro.getValue", getArgument(), "b", "none") + ">");', ''].join('\n'));
     const output = path.join(tmp, 'params out $(x)');
-    const result = await runMacro({ macro, images: [sample], output, parameters: params, imagej: DEBIAN_IJ_JAR, timeoutSeconds: 60 });
+    const result = await runMacro({ macro, images: [sample], output, args, imagej: DEBIAN_IJ_JAR, timeoutSeconds: 60 });
     const log = fs.readFileSync(result.images[0].log, 'utf8');
     expect(log).toContain(`A=<$(touch ${marker}); rm -rf ~>`);
     expect(log).toContain('B=<x y>');

@@ -7,12 +7,12 @@
  * ```ts
  * import { runMacro } from './imagej/index.js';
  * const { images, imagej } = await runMacro({
- *   macro: 'count.ijm', images: ['cells.ome.zarr'], output: 'counted', parameters: 'sigma=2',
+ *   macro: 'count.ijm', images: ['cells.ome.zarr'], output: 'counted', args: ['sigma=2'],
  * });
  * console.log(imagej.version, images[0].tables); // '1.53t', ['counted/cells/results.csv']
  * ```
  *
- * Modules: `locate` (which ImageJ, java, xvfb-run), `arguments` (params,
+ * Modules: `locate` (which ImageJ, java, xvfb-run), `arguments` (`key=value` arguments,
  * getArgument(), #@ script parameters), `inputs` (OME-Zarr / OME-TIFF →
  * ImageJ TIFF with calibration), `wrapper` (the wrapper macro and job file),
  * `watchdog` (the Java class that turns a modal error dialog into an error
@@ -25,5 +25,5 @@
 export { imagejMacroNode, imagejMacroDescription } from './node.js';
 export { runMacro, type MacroRunOptions, type MacroRunResult, type MacroImageResult } from './run-macro.js';
 export { locateImageJ, findXvfbRun, DEBIAN_IJ_JAR, type ImageJInstall } from './locate.js';
-export { parseMacroParameters, macroArgument, fillScriptParameters, type MacroParameter } from './arguments.js';
+export { parseMacroArguments, macroArgument, fillScriptParameters, type MacroParameter } from './arguments.js';
 export { writeImageJTiff, imagejDescription, parseRegion } from './inputs.js';

@@ -1,37 +1,44 @@
 /**
- * The `imagej-macro` node (`fairio macro`): the description every front door
- * is derived from, and `run`, which hands the work to `runMacro` and reports
- * the ImageJ and Java that ran, as ImageJ itself told, for provenance.
+ * The `imagej-macro` node (`fairio macro run`): the description every front
+ * door is derived from, and `run`, which hands the work to `runMacro` and
+ * reports the ImageJ and Java that ran, as ImageJ itself told, and one part
+ * per image (its own Process Run Crate), for provenance.
  */
+import * as path from 'node:path';
 import type { AnalysisNode, NodeDescription, NodeRunContext, NodeRunResult } from '../node.js';
+import { parameterLines } from '../parameters.js';
 import { runMacro } from './run-macro.js';
 
 export const imagejMacroDescription: NodeDescription = {
   id: 'imagej-macro',
-  command: ['macro'],
+  command: ['macro', 'run'],
   name: 'ImageJ macro',
   version: '0.1.0',
   summary: 'Run an ImageJ/Fiji macro (.ijm) on images with a real ImageJ, headless, and keep what it saves as OME-Zarr and CSV',
   help: [
     'Runs a macro recorded in Fiji (or written by hand) on each image in turn, in one ImageJ started under a virtual display. ' +
-      'Each image is open as the current image when the macro starts; getArgument() holds "input=<path> output=<dir>" followed by the params, ' +
-      'and Fiji script parameters (#@ Double sigma) are filled from the same params. When the macro ends, every image it created or changed ' +
+      'Each image is open as the current image when the macro starts; getArgument() holds "input=<path> output=<dir>" followed by the macro arguments, ' +
+      'and Fiji script parameters (#@ Double sigma) are filled from the same arguments. Each macro argument is one key=value (--arg key=value on the command line, one per line in a form); ' +
+      'the value is everything after the first "=", passed to ImageJ verbatim (spaces, quotes, $ and all; no shell is involved). When the macro ends, every image it created or changed ' +
       'and the Results table (results.csv) are saved unless it saved them itself.',
-    'Each image gets a subfolder of the output folder: its images as OME-Zarr with calibration, its tables as CSV, its part of the ImageJ log as log.txt. ' +
+    'Each image gets a subfolder of the output folder: its images as OME-Zarr with calibration, its tables as CSV, its part of the ImageJ log as log.txt, ' +
+      'and its own Process Run Crate (ro-crate-metadata.json: that image with its sha256, the macro text and its sha256, the arguments, ImageJ and Java versions, start and end). ' +
       "A macro error (which in ImageJ opens a dialog) or a run past the time limit stops ImageJ and fails with ImageJ's message; the output folder then does not appear. " +
       'A macro is a program (it can run commands with exec): run only macros you trust.',
-    'Example: fairio macro --macro count.ijm cells.ome.zarr -o counted --params "sigma=2 method=Otsu"',
+    'Example: fairio macro run count.ijm --input cells.ome.zarr --input more.tif --outdir counted --arg sigma=2 --arg "title=cell A"',
   ].join('\n\n'),
   inputs: [
-    { name: 'macro', label: 'Macro', help: 'The ImageJ macro (.ijm), e.g. as Fiji\'s recorder wrote it.', formats: ['imagej-macro'] },
-    { name: 'images', label: 'Images', help: 'Images to run the macro on, each in turn: TIFF, OME-TIFF or OME-Zarr.', formats: ['tiff', 'ome-zarr'], multiple: true, positional: true },
+    { name: 'macro', label: 'Macro', help: 'The ImageJ macro (.ijm), e.g. as Fiji\'s recorder wrote it.', formats: ['imagej-macro'], positional: true },
+    { name: 'images', label: 'Images', help: 'Images to run the macro on, each in turn: TIFF, OME-TIFF or OME-Zarr.', formats: ['tiff', 'ome-zarr'], multiple: true, option: 'input' },
   ],
   parameters: [
     {
-      name: 'params',
+      name: 'args',
+      option: 'arg',
       type: 'text',
-      label: 'Macro parameters',
-      help: 'key=value pairs for the macro, separated by spaces; quote values with spaces ("cell A" or [cell A])',
+      lines: true,
+      label: 'Macro arguments',
+      help: 'key=value for the macro, one per line (on the command line: --arg key=value, repeated); the value is everything after the first "=", verbatim',
       optional: true,
     },
     { name: 'timeout', type: 'integer', label: 'Time limit per image (s)', help: 'ImageJ is stopped when one image takes longer (start-up included for the first)', default: 600, min: 1, max: 86_400 },
@@ -44,9 +51,10 @@ export const imagejMacroDescription: NodeDescription = {
     {
       name: 'output',
       label: 'Output folder',
-      help: 'Folder to create: per image a subfolder with the images the macro saved (OME-Zarr), results.csv, other tables and log.txt',
+      help: 'Folder to create: per image a subfolder with the images the macro saved (OME-Zarr), results.csv, other tables, log.txt and its Process Run Crate',
       formats: ['ome-zarr', 'csv'],
       short: 'o',
+      option: 'outdir',
     },
   ],
   citations: [
@@ -61,11 +69,12 @@ export const imagejMacroNode: AnalysisNode = {
   async run(context: NodeRunContext): Promise<NodeRunResult> {
     const p = context.parameters;
     const images = context.inputs.images;
+    const macro = context.inputs.macro as string;
     const result = await runMacro({
-      macro: context.inputs.macro as string,
+      macro,
       images: images === undefined ? [] : Array.isArray(images) ? images : [images],
       output: context.outputs.output,
-      parameters: p.params as string | undefined,
+      args: parameterLines(p.args as string | undefined),
       timeoutSeconds: p.timeout as number | undefined,
       imagej: p.imagej as string | undefined,
       memory: p.memory as string | undefined,
@@ -98,6 +107,17 @@ export const imagejMacroNode: AnalysisNode = {
         })),
         ...(result.warnings.length ? { warnings: result.warnings } : {}),
       },
+      parts: result.images.map((i) => ({
+        name: `${path.basename(macro)} on ${path.basename(i.input)}`,
+        folder: i.folder,
+        inputs: [
+          { name: 'images', path: i.input },
+          { name: 'macro', path: macro, text: result.macroText },
+        ],
+        outputs: [...i.images, ...i.tables, ...i.files, i.log],
+        startTime: i.startTime.toISOString(),
+        endTime: i.endTime.toISOString(),
+      })),
     };
   },
 };

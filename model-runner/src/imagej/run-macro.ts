@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FairioError, writeAtomically } from '@fairio/ngff';
-import { fillScriptParameters, macroArgument, parseMacroParameters } from './arguments.js';
+import { fillScriptParameters, macroArgument, parseMacroArguments } from './arguments.js';
 import { inputStem, parseRegion, prepareInput } from './inputs.js';
 import { locateImageJ, type ImageJInstall } from './locate.js';
 import { collectOutputs, type ImageOutputs } from './outputs.js';
@@ -27,8 +27,8 @@ export interface MacroRunOptions {
   images: string[];
   /** Output folder: one subfolder per image. */
   output: string;
-  /** The user's `key=value` parameters (see arguments.ts). */
-  parameters?: string;
+  /** The user's macro arguments, each `key=value` with the value verbatim (see arguments.ts). */
+  args?: string[];
   /** Time limit per image, in seconds (default 600). */
   timeoutSeconds?: number;
   /** ij.jar or an ImageJ / Fiji folder (default: FIJI_HOME, then Debian's ij.jar). */
@@ -47,12 +47,17 @@ export interface MacroRunOptions {
 
 export interface MacroImageResult extends ImageOutputs {
   input: string;
+  /** When ImageJ began this image, and when its outputs were collected. */
+  startTime: Date;
+  endTime: Date;
 }
 
 export interface MacroRunResult {
   output: string;
   images: MacroImageResult[];
   imagej: { version: string; java: string; javaVendor: string; jar: string };
+  /** The macro as read (before `#@` lines were filled in), and its sha256. */
+  macroText: string;
   macroSha256: string;
   /** ImageJ's wall time: start-up plus every image. */
   imagejSeconds: number;
@@ -82,9 +87,10 @@ export async function runMacro(options: MacroRunOptions): Promise<MacroRunResult
   if (fs.existsSync(options.output) && !options.overwrite) {
     throw new FairioError('OUTPUT_EXISTS', 'already exists; choose another output or allow overwriting', { path: options.output });
   }
-  const macroText = fs.readFileSync(options.macro, 'utf8');
-  const macroSha256 = createHash('sha256').update(fs.readFileSync(options.macro)).digest('hex');
-  const parameters = parseMacroParameters(options.parameters);
+  const macroBytes = fs.readFileSync(options.macro);
+  const macroText = macroBytes.toString('utf8');
+  const macroSha256 = createHash('sha256').update(macroBytes).digest('hex');
+  const parameters = parseMacroArguments(options.args);
   const region = parseRegion(options.region);
   const install: ImageJInstall = locateImageJ(options.imagej, env);
   const warnings: string[] = [];
@@ -119,6 +125,7 @@ export async function runMacro(options: MacroRunOptions): Promise<MacroRunResult
     // into the temporary output folder; it is renamed into place only if the whole run succeeds.
     const logs: string[] = Array.from({ length: total }, () => '');
     const results: MacroImageResult[] = [];
+    const started: Date[] = [];
     let outcome: ImageJOutcome | undefined;
     let status: ReturnType<typeof readStatus> | undefined;
     await writeAtomically(
@@ -137,6 +144,8 @@ export async function runMacro(options: MacroRunOptions): Promise<MacroRunResult
               results[k] = {
                 ...collected,
                 input: options.images[k],
+                startTime: started[k] ?? new Date(),
+                endTime: new Date(),
                 folder: rel(collected.folder),
                 images: collected.images.map(rel),
                 tables: collected.tables.map(rel),
@@ -160,6 +169,7 @@ export async function runMacro(options: MacroRunOptions): Promise<MacroRunResult
             onLine: (line) => {
               if (line.startsWith(`${BEGIN_MARKER} `)) {
                 current = Number(line.slice(BEGIN_MARKER.length + 1));
+                started[current] = new Date();
               } else if (line.startsWith(`${END_MARKER} `)) {
                 const k = Number(line.slice(END_MARKER.length + 1));
                 current = -1;
@@ -216,6 +226,7 @@ export async function runMacro(options: MacroRunOptions): Promise<MacroRunResult
       output: options.output,
       images: results,
       imagej: { ...status!.imagej!, jar: install.jar },
+      macroText,
       macroSha256,
       imagejSeconds: outcome!.durationMs / 1000,
       warnings,
