@@ -150,7 +150,7 @@ print(json.dumps({'imagej': sorted(float(r['Area']) for r in rows), 'skimage': s
     expect(back.levels[0].scale[0]).toBeCloseTo(0.235, 6);
   });
 
-  it('parameters full of shell syntax reach the macro verbatim, and nothing runs them', async () => {
+  it('arguments full of shell syntax reach the macro verbatim, and nothing runs them', async () => {
     const marker = path.join(tmp, 'pwned');
     const args = [`a=$(touch ${marker}); rm -rf ~`, 'b=x y', `c=it"s`, `d=\`touch ${marker}\`|&>;`, 'sigma=1.5'];
     const macro = write('params.ijm', ['#@ String a', '#@ String b', '#@ String c', '#@ String d', '#@ Double sigma', 'print("A=<" + a + ">");', 'print("B=<" + b + ">");', 'print("C=<" + c + ">");', 'print("D=<" + d + ">");', 'print("S=<" + (sigma * 2) + ">");', 'print("ARG=<" + getArgument() + ">");', 'print("GET=<" + call("ij.Macro.getValue", getArgument(), "b", "none") + ">");', ''].join('\n'));
