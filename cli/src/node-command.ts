@@ -22,7 +22,7 @@ function parameterOption(spec: ParameterSpec): Option {
   }
   if (spec.type === 'text' && spec.lines) {
     // A list parameter: one value per occurrence, joined into the description's one-per-line text.
-    return new Option(`${flag} <value>`, `${spec.help} (repeatable)`).argParser((value: string, previous: string[] | undefined) => {
+    return new Option(`${flag} <value>`, `${spec.help}; repeatable, one value each`).argParser((value: string, previous: string[] | undefined) => {
       if (/[\r\n]/.test(value)) throw new InvalidArgumentError('a value cannot hold a line break');
       return collect(value, previous);
     });

@@ -73,7 +73,8 @@ export function formParameters(tool: GalaxyTool): ParameterSpec[] {
 }
 
 function addParameter(parent: XMLBuilder, spec: ParameterSpec): void {
-  const attributes: Record<string, string> = { ...formNaming(spec), label: spec.label, help: spec.help };
+  const help = spec.type === 'text' && spec.lines ? `${spec.help}; one per line` : spec.help;
+  const attributes: Record<string, string> = { ...formNaming(spec), label: spec.label, help };
   let param: XMLBuilder;
   switch (spec.type) {
     case 'integer':

@@ -125,6 +125,11 @@ describe.skipIf(skip)('fairio macro run with a real ImageJ', () => {
     const top = graph(work).find((e) => e['@type'] === 'CreateAction')!;
     expect(ids(top.result).sort()).toEqual(['counted/', 'counted/sample-2/', 'counted/sample/']);
 
+    // Every checksum in each image's crate holds (fairio's own check), and roc-validator accepts all three crates.
+    for (const folder of ['sample', 'sample-2']) {
+      const verify = await runInProcess(['crate', 'verify', path.join(out, folder)]);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    }
     const verdicts = await rocValidate([path.join(out, 'sample'), path.join(out, 'sample-2'), work].map((c) => [c, 'process-run-crate-0.5', 'REQUIRED']));
     for (const v of verdicts) expect(v.passed, `${v.crate}\n${describeIssues(v)}`).toBe(true);
   });

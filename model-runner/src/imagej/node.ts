@@ -38,7 +38,7 @@ export const imagejMacroDescription: NodeDescription = {
       type: 'text',
       lines: true,
       label: 'Macro arguments',
-      help: 'key=value for the macro, one per line (on the command line: --arg key=value, repeated); the value is everything after the first "=", verbatim',
+      help: 'key=value for the macro; the value is everything after the first "=", verbatim (no quoting needed)',
       optional: true,
     },
     { name: 'timeout', type: 'integer', label: 'Time limit per image (s)', help: 'ImageJ is stopped when one image takes longer (start-up included for the first)', default: 600, min: 1, max: 86_400 },
