@@ -7,10 +7,17 @@
 #   npm run bench                          # >= 1 GiB input (default)
 #   FAIRIO_BENCH_GIB=0.25 npm run bench    # quick run
 #   FAIRIO_BENCH_PROFILE=1 npm run bench   # also profile one fairio conversion
+#   npm run bench -- viewer                # the NGFF viewer's loading performance
+#                                          # against ome-zarr.js (tests/bench/viewer.ts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+
+if [ "${1:-}" = "viewer" ]; then
+  shift
+  exec node node_modules/tsx/dist/cli.mjs tests/bench/viewer.ts "$@"
+fi
 
 # Peak memory is measured with GNU time ("Maximum resident set size").
 if [ ! -x /usr/bin/time ]; then

@@ -11,12 +11,22 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveFolder(root: string): Promise<StaticServer> {
+/** `cors`: let pages of other origins read the files (the viewer benchmark's pages run on other ports). */
+export async function serveFolder(root: string, options: { cors?: boolean } = {}): Promise<StaticServer> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
+    if (options.cors) {
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('access-control-allow-headers', '*');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end();
+        return;
+      }
+    }
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(urlPath);
     const file = path.join(root, path.normalize(urlPath));
+    const type = path.extname(file) === '.html' ? { 'content-type': 'text/html' } : path.extname(file) === '.js' ? { 'content-type': 'text/javascript' } : {};
     if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404).end();
       return;
@@ -29,7 +39,7 @@ export async function serveFolder(root: string): Promise<StaticServer> {
       res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${data.length}` }).end(data.subarray(start, end + 1));
       return;
     }
-    res.writeHead(200, { 'content-length': data.length }).end(data);
+    res.writeHead(200, { 'content-length': data.length, ...type }).end(data);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
