@@ -2,12 +2,14 @@
 // Builds the prebuilt labextension (jupyterlab_fairio/labextension) with
 // @jupyterlab/builder against the JupyterLab in the project's .venv.
 //
-// This is `jupyter labextension build` with the core metadata named
-// explicitly (--core-path: the .venv JupyterLab's staging package.json):
-// without it JupyterLab 4.6's builder tries to locate the core by running
-// jlpm in this folder, which fails in an npm workspace whose root is an ES
-// module package (its bundled yarn.js is then loaded as ESM).
+// This runs what `jupyter labextension build --core-path <core> .` runs (the
+// builder's build-labextension script with the core metadata of the .venv's
+// JupyterLab, its staging/ folder) without the Python wrapper: JupyterLab
+// 4.6's wrapper first asks jlpm for its configuration, and its bundled yarn.js
+// fails when the .venv sits inside this ES-module workspace (Node then loads
+// yarn.js as an ES module).
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,8 @@ if (!fs.existsSync(python)) {
 }
 const staging = execFileSync(python, ['-c', 'import jupyterlab, os; print(os.path.join(os.path.dirname(jupyterlab.__file__), "staging"))'], { encoding: 'utf8' }).trim();
 const mode = process.argv.includes('--development') ? ['--development'] : [];
-execFileSync(path.join(venvBin, 'jupyter'), ['labextension', 'build', '--core-path', staging, ...mode, '.'], {
+const builder = path.join(path.dirname(createRequire(import.meta.url).resolve('@jupyterlab/builder/package.json')), 'lib', 'build-labextension.js');
+execFileSync(process.execPath, [builder, '--core-path', staging, ...mode, here], {
   cwd: here,
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH ?? ''}` },

@@ -14,4 +14,6 @@ export const CommandIDs = {
   resetView: 'fairio:ngff-reset-view',
   /** Viewer: contrast from the visible pixels, per channel. */
   autoContrast: 'fairio:ngff-auto-contrast',
+  /** Viewer: args `{ centerX, centerY, zoom, z, t }` (level-0 pixels; screen pixels per level-0 pixel). */
+  setView: 'fairio:ngff-set-view',
 } as const;

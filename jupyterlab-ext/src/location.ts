@@ -8,6 +8,9 @@
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { isUrl, openUrlStore, type NamedStore } from '@fairio/ngff/browser';
+import { storeFetch, type RequestCounter } from './store-fetch.js';
+
+export { newCounter, type RequestCounter } from './store-fetch.js';
 
 export interface StoreLocation {
   /** What the user typed or picked: a server path or a URL. */
@@ -16,18 +19,6 @@ export interface StoreLocation {
   url: string;
   /** Whether requests go to the Jupyter server (and need its token). */
   jupyter: boolean;
-}
-
-/** Counts of what the viewer fetched (read by the tests and the benchmark). */
-export interface RequestCounter {
-  requests: number;
-  bytes: number;
-  /** Store keys fetched, in order. */
-  keys: string[];
-}
-
-export function newCounter(): RequestCounter {
-  return { requests: 0, bytes: 0, keys: [] };
 }
 
 /** A server path (relative to the Jupyter root, with or without a leading slash) or an http(s) URL. */
@@ -44,24 +35,6 @@ export function jupyterToken(settings: ServerConnection.ISettings = ServerConnec
   return settings.token || PageConfig.getToken();
 }
 
-/**
- * A fetch for a store: adds the Jupyter token where the store is on the
- * server, and counts requests. Works in the page and in workers (plain fetch).
- */
-export function storeFetch(location: StoreLocation, token: string, counter?: RequestCounter): (request: Request) => Promise<Response> {
-  return async (request: Request) => {
-    const headers = new Headers(request.headers);
-    if (location.jupyter && token) headers.set('Authorization', `token ${token}`);
-    const response = await fetch(new Request(request, { headers, credentials: location.jupyter ? 'same-origin' : 'omit' }));
-    if (counter) {
-      counter.requests += 1;
-      counter.keys.push(request.url.slice(location.url.length));
-      counter.bytes += Number(response.headers.get('content-length') ?? 0);
-    }
-    return response;
-  };
-}
-
 export function openLocation(location: StoreLocation, token: string, counter?: RequestCounter): NamedStore {
-  return openUrlStore(location.url, { fetch: storeFetch(location, token, counter), name: location.label });
+  return openUrlStore(location.url, { fetch: storeFetch({ url: location.url, jupyter: location.jupyter, token }, counter), name: location.label });
 }

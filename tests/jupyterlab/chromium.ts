@@ -19,14 +19,19 @@ export interface BrowserSession {
   /** Console messages of type error and uncaught exceptions, as text. */
   errors: string[];
   /**
-   * 404s of store keys (Chromium logs every failed fetch on the console): a reader
-   * probes `zarr.json` before `.zattrs`, and a missing chunk is the fill value,
-   * so these are expected and kept apart from `errors`.
+   * "Failed to load resource" lines (Chromium logs every HTTP error response on the
+   * console, handled or not), as `STATUS URL`. A reader probes `zarr.json` before
+   * `.zattrs`, so 404s of store keys are expected; tests judge these apart from `errors`.
    */
-  missingKeys: string[];
+  failedLoads: string[];
   /** URLs requested from hosts other than 127.0.0.1. */
   external: string[];
   close(): Promise<void>;
+}
+
+/** Failed loads other than 404s of store keys below `/fairio/stores/` (those are probes and missing chunks). */
+export function unexpectedFailedLoads(session: BrowserSession): string[] {
+  return session.failedLoads.filter((line) => !/^404 .*\/fairio\/stores\//.test(line));
 }
 
 export async function openBrowser(viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
@@ -39,12 +44,13 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
-  const missingKeys: string[] = [];
+  const failedLoads: string[] = [];
   const external: string[] = [];
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const where = message.location().url;
-    if (/status of 404/.test(message.text()) && /\/fairio\/stores\//.test(where)) missingKeys.push(where);
+    const failed = /^Failed to load resource: the server responded with a status of (\d+)/.exec(message.text());
+    if (failed) failedLoads.push(`${failed[1]} ${where}`);
     else errors.push(`console: ${message.text()}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
@@ -56,7 +62,7 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
     page,
     context,
     errors,
-    missingKeys,
+    failedLoads,
     external,
     close: async () => {
       await context.close();

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing, shared, hasSharedData } from '../helpers/reference.js';
-import { hasChromium, openBrowser, type BrowserSession } from './chromium.js';
+import { hasChromium, openBrowser, unexpectedFailedLoads, type BrowserSession } from './chromium.js';
 import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
 import { openInSidebar } from './ngff-browser.js';
 
@@ -45,6 +45,7 @@ describe.skipIf(skip)('jupyterlab-fairio in JupyterLab (headless Chromium)', () 
     expect(sidebar.levels).toBeGreaterThan(0);
     expect(sidebar.message).toBe('cells.zarr');
     expect(browser.errors).toEqual([]);
+    expect(unexpectedFailedLoads(browser)).toEqual([]);
     expect(browser.external).toEqual([]);
   });
 });

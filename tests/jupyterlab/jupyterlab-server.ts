@@ -65,6 +65,10 @@ export async function startJupyterLab(options: { root?: string } = {}): Promise<
   const site = await installWheel(dir);
   const root = options.root ?? path.join(dir, 'root');
   fs.mkdirSync(root, { recursive: true });
+  // No news or update checks (they would go to the internet and cover the page with a toast).
+  const notification = path.join(dir, 'settings', '@jupyterlab', 'apputils-extension');
+  fs.mkdirSync(notification, { recursive: true });
+  fs.writeFileSync(path.join(notification, 'notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
   const port = await freePort();
   const token = randomBytes(16).toString('hex');
   const env: NodeJS.ProcessEnv = {
@@ -94,6 +98,8 @@ export async function startJupyterLab(options: { root?: string } = {}): Promise<
     // Nothing from the internet: no update checks, no news.
     '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
     '--LabServerApp.extra_labextensions_path=[]',
+    // window.jupyterapp, so tests can run commands (place the viewer) as a user would from the palette.
+    '--LabApp.expose_app_in_browser=True',
   ];
   const child: ChildProcess = spawn(path.join(venvBin, 'jupyter-lab'), args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';

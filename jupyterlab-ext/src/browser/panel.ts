@@ -9,19 +9,13 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { describeHierarchy, wellFields, type HierarchyNode, type ImageMetadata, type PlateMetadata } from './hierarchy.js';
 import { jupyterToken, openLocation, resolveLocation, type StoreLocation } from '../location.js';
 import type { NamedStore } from '@fairio/ngff/browser';
+import { el } from '../dom.js';
 
 export interface OpenRequest {
   location: StoreLocation;
   /** Group path inside the store ('' for the root). */
   path: string;
   kind: 'image' | 'plate';
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 export class NgffBrowserPanel extends Widget {

@@ -1,40 +1,28 @@
 /**
  * The NGFF browser plugin: puts the sidebar in the shell (restored across
- * reloads by the layout restorer, together with the last store it showed),
- * registers the commands, the palette entries and the file browser hooks
- * (double-click and context menu on `*.zarr` folders), and reads settings.
+ * reloads by the layout restorer, together with the last store it showed and
+ * the viewer tabs), registers the commands, the palette entries and the file
+ * browser hooks (double-click and context menu on `*.zarr` folders), and
+ * reads settings.
  */
 import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, InputDialog } from '@jupyterlab/apputils';
+import { ICommandPalette, InputDialog, WidgetTracker } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { PathExt } from '@jupyterlab/coreutils';
 import { CommandIDs } from '../commands.js';
 import { pyramidIcon } from '../icon.js';
-import { NgffBrowserPanel, type OpenRequest } from './panel.js';
+import { NgffBrowserPanel } from './panel.js';
 import { defaultSettings, readSettings, type BrowserSettings } from './settings.js';
+import type { HierarchyNode } from './hierarchy.js';
+import { resolveLocation } from '../location.js';
+import { NgffViewer } from '../viewer/viewer.js';
+import { PlateGrid } from '../viewer/plate.js';
+import { ChunkLoader } from '../viewer/loader.js';
 
 const PLUGIN_ID = 'jupyterlab-fairio:browser';
 const STATE_KEY = `${PLUGIN_ID}:state`;
-
-/** Hooks other parts of the extension (the viewer) attach to. */
-export interface BrowserContext {
-  app: JupyterFrontEnd;
-  panel: NgffBrowserPanel;
-  settings: () => BrowserSettings;
-  restorer: ILayoutRestorer | null;
-}
-
-/** Set by the viewer module: what to do when the sidebar asks to view something. */
-export type OpenHandler = (context: BrowserContext, request: OpenRequest) => void;
-
-const handlers: OpenHandler[] = [];
-
-/** Register what opens images and plates (kept apart so the sidebar works without the viewer). */
-export function onOpenRequest(handler: OpenHandler): void {
-  handlers.push(handler);
-}
 
 function isZarrFolder(name: string): boolean {
   return /\.zarr$/i.test(name);
@@ -56,18 +44,53 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
     const panel = new NgffBrowserPanel();
     panel.title.icon = pyramidIcon;
     let settings: BrowserSettings = defaultSettings();
-    const context: BrowserContext = { app, panel, settings: () => settings, restorer };
     app.shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
 
+    const viewers = new WidgetTracker<NgffViewer>({ namespace: 'fairio-ngff-viewer' });
+    const plates = new WidgetTracker<PlateGrid>({ namespace: 'fairio-ngff-plate' });
+    const openViewer = (location: string, path: string) => {
+      const existing = viewers.find((w) => w.location.label === resolveLocation(location).label && w.path === path);
+      if (existing) {
+        app.shell.activateById(existing.id);
+        return existing;
+      }
+      const viewer = new NgffViewer({ location: resolveLocation(location), path, settings });
+      viewer.title.icon = pyramidIcon;
+      app.shell.add(viewer, 'main');
+      void viewers.add(viewer);
+      app.shell.activateById(viewer.id);
+      return viewer;
+    };
+    const openPlate = (location: string, path: string) => {
+      const grid = new PlateGrid(resolveLocation(location), path, ChunkLoader.workerCount(settings.decodeWorkers));
+      grid.title.icon = pyramidIcon;
+      grid.fieldRequested.connect((_, field) => openViewer(location, field));
+      app.shell.add(grid, 'main');
+      void plates.add(grid);
+      app.shell.activateById(grid.id);
+      return grid;
+    };
     panel.openRequested.connect((_, request) => {
-      for (const handler of handlers) handler(context, request);
+      if (request.kind === 'plate') openPlate(request.location.label, request.path);
+      else openViewer(request.location.label, request.path);
     });
 
-    const open = async (location: string) => {
+    /** What to show first for a store: its image, its first series, or its plate grid. */
+    const showFirst = (location: string, root: HierarchyNode) => {
+      if (root.kind === 'image') openViewer(location, '');
+      else if (root.kind === 'plate') openPlate(location, '');
+      else {
+        const first = root.children.find((c) => c.kind === 'series' || c.kind === 'field');
+        if (first?.path !== undefined) openViewer(location, first.path);
+      }
+    };
+
+    const open = async (location: string, show = true) => {
       app.shell.activateById(panel.id);
       const root = await panel.open(location);
       if (root && state) await state.save(STATE_KEY, { location });
+      if (root && show) showFirst(location, root);
       return root;
     };
 
@@ -101,8 +124,50 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         if (result.button.accept && result.value) await open(result.value);
       },
     });
+    app.commands.addCommand(CommandIDs.openViewer, {
+      label: 'Open an OME-Zarr image in a viewer',
+      execute: (args) => {
+        openViewer(String(args.location), String(args.path ?? ''));
+      },
+    });
+    app.commands.addCommand(CommandIDs.openPlate, {
+      label: 'Open an HCS plate grid',
+      execute: (args) => {
+        openPlate(String(args.location), String(args.path ?? ''));
+      },
+    });
+    // The viewer in front in the main area, else the one focused last.
+    const current = () => (app.shell.currentWidget instanceof NgffViewer ? app.shell.currentWidget : viewers.currentWidget);
+    app.commands.addCommand(CommandIDs.resetView, {
+      label: 'Fit the image to the viewer',
+      isEnabled: () => current() !== null,
+      execute: () => current()?.resetView(),
+    });
+    app.commands.addCommand(CommandIDs.autoContrast, {
+      label: 'Auto contrast (visible channels)',
+      isEnabled: () => current() !== null,
+      execute: () => current()?.autoContrast(),
+    });
+    app.commands.addCommand(CommandIDs.setView, {
+      label: 'Place the viewer',
+      caption: 'args: centerX, centerY (level-0 pixels), zoom (screen pixels per level-0 pixel), z, t',
+      isEnabled: () => current() !== null,
+      execute: (args) => {
+        const viewer = current();
+        if (!viewer) return;
+        const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+        const view = Object.fromEntries(Object.entries({ centerX: num(args.centerX), centerY: num(args.centerY), zoom: num(args.zoom) }).filter(([, v]) => v !== undefined));
+        viewer.setView(view);
+        if (num(args.z) !== undefined) viewer.setPlane('z', num(args.z)!);
+        if (num(args.t) !== undefined) viewer.setPlane('t', num(args.t)!);
+      },
+    });
     if (palette) {
-      for (const command of [CommandIDs.showBrowser, CommandIDs.openLocation]) palette.addItem({ command, category: 'fairio' });
+      for (const command of [CommandIDs.showBrowser, CommandIDs.openLocation, CommandIDs.resetView, CommandIDs.autoContrast]) palette.addItem({ command, category: 'fairio' });
+    }
+    if (restorer) {
+      void restorer.restore(viewers, { command: CommandIDs.openViewer, args: (w) => ({ location: w.location.label, path: w.path }), name: (w) => `${w.location.label}#${w.path}` });
+      void restorer.restore(plates, { command: CommandIDs.openPlate, args: (w) => ({ location: w.location.label, path: w.path }), name: (w) => `${w.location.label}#${w.path}` });
     }
 
     // Right-click on a *.zarr folder (the command hides itself for other items).
@@ -141,7 +206,7 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         .then(() => state.fetch(STATE_KEY))
         .then((saved) => {
           const location = (saved as { location?: string } | undefined)?.location;
-          if (location) void panel.open(location);
+          if (location) void open(location, false);
         });
     }
   },
