@@ -75,9 +75,27 @@ export function sampleCount(layout: SampleLayout): number {
   return size(layout.loopAxes.map((a) => a.size));
 }
 
+/**
+ * Whether the box's elements are already the model tensor's in C order (the
+ * usual case: y, x of a one-channel image), so the box itself is the tensor.
+ */
+function inModelOrder(box: NdArray, modelShape: number[], origin: number[], step: number[], channelOffsets: (number[] | undefined)[]): boolean {
+  if (box.data.length !== size(modelShape)) return false;
+  const expected = strides(modelShape);
+  let offset = 0;
+  for (let k = 0; k < modelShape.length; k++) {
+    const offsets = channelOffsets[k];
+    const first = offsets ? offsets[0] : origin[k];
+    offset += first;
+    if (modelShape[k] === 1) continue;
+    const stride = offsets ? offsets[1] - offsets[0] : step[k];
+    if (stride !== expected[k] || (offsets && offsets.some((v, c) => v !== first + c * stride))) return false;
+  }
+  return offset === 0;
+}
+
 /** Rearrange an image box (image axes order) into the model's axis order, picking the selected channels. */
 function toModelOrder(box: NdArray, boxStart: number[], layout: SampleLayout, modelStart: number[], modelShape: number[], dtype: TensorDtype): NdArray {
-  const out = allocate(dtype, size(modelShape));
   const boxStrides = strides(box.shape);
   const n = modelShape.length;
   // Stride in the image box for each model axis, and the offset of model index 0.
@@ -90,6 +108,8 @@ function toModelOrder(box: NdArray, boxStart: number[], layout: SampleLayout, mo
   const channelOffsets = layout.imageAxisOf.map((i, k) =>
     i >= 0 && i === layout.channelAxis ? Array.from({ length: modelShape[k] }, (_, c) => (layout.channels[modelStart[k] + c] - boxStart[i]) * boxStrides[i]) : undefined,
   );
+  if (box.dtype === dtype && inModelOrder(box, modelShape, origin, step, channelOffsets)) return { data: box.data, shape: modelShape, dtype };
+  const out = allocate(dtype, size(modelShape));
   const pos = new Array<number>(n).fill(0);
   const last = n - 1;
   let o = 0;
@@ -98,6 +118,11 @@ function toModelOrder(box: NdArray, boxStart: number[], layout: SampleLayout, mo
     for (let d = 0; d < last; d++) base += channelOffsets[d] ? channelOffsets[d]![pos[d]] : origin[d] + pos[d] * step[d];
     if (channelOffsets[last]) {
       for (let k = 0; k < modelShape[last]; k++) out[o++] = box.data[base + channelOffsets[last]![k]] as never;
+    } else if (step[last] === 1) {
+      // A row of the model tensor is a row of the box.
+      base += origin[last];
+      out.set(box.data.subarray(base, base + modelShape[last]) as never, o);
+      o += modelShape[last];
     } else {
       base += origin[last];
       const s = step[last];

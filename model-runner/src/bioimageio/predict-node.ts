@@ -12,7 +12,8 @@
 import { FairioError, openOmeZarr, writeImage, type Axis, type DataType, type ImageSource, type TypedArray } from '@fairio/ngff';
 import type { AnalysisNode, NodeRunContext, NodeRunResult } from '../node.js';
 import { layoutFor, parseChannels, sampleAccess, sampleChunks, sampleCount, type SampleLayout } from './image-sample.js';
-import { openOnnxModel, onnxRuntimeSoftware, type Device } from './onnx/node.js';
+import { onnxRuntimeSoftware, type Device } from './onnx/node.js';
+import { openOnnxWorker } from './onnx/worker.js';
 import { measuresByTensor, processingFor } from './processing/pipeline.js';
 import { computeStats, measureKey, type Measure, type StatValues } from './processing/stats.js';
 import { castData, size, strides, type NdArray } from './processing/tensor.js';
@@ -75,6 +76,9 @@ function outputLayout(model: ModelSpec, output: TensorSpec, prediction: TiledPre
 /** Model output box → written image box (drop batch and singleton axes, reorder). */
 function toImageOrder(box: NdArray, out: OutputLayout): NdArray {
   const shape = out.source.map((s) => ('loop' in s ? 1 : box.shape[s.model]));
+  // Dropping singleton axes and keeping the others in order leaves the elements where they are.
+  const kept = out.source.flatMap((s, d) => ('loop' in s || shape[d] === 1 ? [] : [s.model]));
+  if (size(shape) === box.data.length && kept.every((m, i) => i === 0 || m > kept[i - 1])) return { data: box.data, shape, dtype: box.dtype };
   const boxStrides = strides(box.shape);
   const perAxis = out.source.map((s) => ('loop' in s ? 0 : boxStrides[s.model]));
   const data = new (box.data.constructor as new (n: number) => TypedArray)(size(shape));
@@ -137,24 +141,16 @@ export async function runPredict(context: NodeRunContext): Promise<NodeRunResult
   };
 
   const weights = await pkg.localPath(model.onnx.source, model.onnx.sha256);
-  const onnx = await openOnnxModel(weights, { device, intraOpThreads: context.workers });
+  // The session runs on a worker thread, one run at a time; reading, statistics, processing and encoding overlap with it.
+  const onnx = await openOnnxWorker(weights, { device, intraOpThreads: context.workers });
   try {
     const tile = tileParam === undefined ? undefined : tileParam === 0 ? Infinity : tileParam;
-    // One model run at a time (ONNX Runtime uses every core for one run); reading, statistics and encoding overlap with it.
-    let previous: Promise<unknown> = Promise.resolve();
-    const runner = {
-      run(inputs: NdArray[]) {
-        const next = previous.then(() => onnx.run(inputs));
-        previous = next.catch(() => undefined);
-        return next;
-      },
-    };
     const predictions = new Map<number, Promise<TiledPrediction>>();
     const predictionFor = (sample: number) => {
       if (!predictions.has(sample)) {
         // Keep the statistics of the samples in flight only.
         if (predictions.size > 4) predictions.delete(predictions.keys().next().value!);
-        predictions.set(sample, statsOf(sample).then((stats) => new TiledPrediction(model, runner, sampleAccess(image, layout, sample), { stats, tile })));
+        predictions.set(sample, statsOf(sample).then((stats) => new TiledPrediction(model, onnx, sampleAccess(image, layout, sample), { stats, tile })));
       }
       return predictions.get(sample)!;
     };

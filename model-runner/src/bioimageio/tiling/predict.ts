@@ -17,6 +17,7 @@ import type { ModelSpec, TensorSpec } from '../spec/model.js';
 import { planTiles, tilesMeeting, tiles, type PlanOptions, type Tile, type TilePlan } from './plan.js';
 
 export interface ModelRunner {
+  /** Inputs by position; the runner may take over their buffers (tiles hand over fresh tensors they do not use again). */
   run(inputs: NdArray[]): Promise<NdArray[]>;
 }
 
@@ -55,10 +56,20 @@ export async function readPadded(input: InputAccess, regionStart: number[], tile
   const box = await input.read(lo, hi);
   if (identity) return box;
   const out = allocate(box.dtype, size(tileShape));
+  const padValue = (box.dtype.endsWith('64') && box.dtype !== 'float64' ? BigInt(pad.value) : pad.value) as never;
   const boxStrides = strides(hi.map((h, d) => h - lo[d]));
   const pos = new Array<number>(n).fill(0);
   const last = n - 1;
-  const lastMap = maps[last].map((v) => (v < 0 ? -1 : v - lo[last]));
+  const width = tileShape[last];
+  // The last axis as runs: [first, end) of the tile row reads box row [source, source + end − first), or the constant (source −1).
+  const runs: { first: number; end: number; source: number }[] = [];
+  for (let k = 0; k < width; k++) {
+    const v = maps[last][k];
+    const s = v < 0 ? -1 : v - lo[last];
+    const run = runs[runs.length - 1];
+    if (run && ((s < 0 && run.source < 0) || (s >= 0 && run.source >= 0 && s === run.source + (k - run.first)))) run.end = k + 1;
+    else runs.push({ first: k, end: k + 1, source: s });
+  }
   let o = 0;
   for (;;) {
     let base = 0;
@@ -68,10 +79,14 @@ export async function readPadded(input: InputAccess, regionStart: number[], tile
       if (s < 0) constant = true;
       base += (s - lo[d]) * boxStrides[d];
     }
-    for (let k = 0; k < tileShape[last]; k++, o++) {
-      const s = lastMap[k];
-      out[o] = (constant || s < 0 ? (box.dtype.endsWith('64') && box.dtype !== 'float64' ? BigInt(pad.value) : pad.value) : box.data[base + s]) as never;
+    if (constant) out.fill(padValue, o, o + width);
+    else {
+      for (const run of runs) {
+        if (run.source < 0) out.fill(padValue, o + run.first, o + run.end);
+        else out.set(box.data.subarray(base + run.source, base + run.source + run.end - run.first) as never, o + run.first);
+      }
     }
+    o += width;
     let d = last - 1;
     for (; d >= 0; d--) {
       if (++pos[d] < tileShape[d]) break;
@@ -188,25 +203,27 @@ export class TiledPrediction {
     return results.map((result, j) => {
       const out = this.model.outputs[j];
       if (!out) return { data: result, start: result.shape.map(() => 0) };
-      const post = applyOps(this.post[j].ops, { ...result, axes: out.axes.map((a) => a.id) }, this.options.stats);
       const maps = this.outputMaps[j];
-      if (post.shape.length !== maps.length) throw new FairioError('INVALID_ARGUMENT', `output "${out.id}" has ${post.shape.length} dimensions, but ${maps.length} axes are declared`);
+      if (result.shape.length !== maps.length) throw new FairioError('INVALID_ARGUMENT', `output "${out.id}" has ${result.shape.length} dimensions, but ${maps.length} axes are declared`);
       const shape = this.outputShapes[j];
       maps.forEach((m, k) => {
-        if (m.inputAxis < 0 && shape[k] === -1) shape[k] = post.shape[k];
+        if (m.inputAxis < 0 && shape[k] === -1) shape[k] = result.shape[k];
       });
       // Crop: along tiled axes keep [ownStart, ownStop) of this tile; other axes whole.
       const start = maps.map((m) => (m.inputAxis >= 0 ? tile.ownStart[m.inputAxis] : 0));
-      const cropShape = maps.map((m, k) => (m.inputAxis >= 0 ? tile.ownStop[m.inputAxis] - tile.ownStart[m.inputAxis] : post.shape[k]));
+      const cropShape = maps.map((m, k) => (m.inputAxis >= 0 ? tile.ownStop[m.inputAxis] - tile.ownStart[m.inputAxis] : result.shape[k]));
       maps.forEach((m, k) => {
-        if (m.inputAxis >= 0 && post.shape[k] !== this.plan.tileShape[m.inputAxis]) {
-          throw new FairioError('INVALID_ARGUMENT', `output "${out.id}" axis "${out.axes[k].id}" came out ${post.shape[k]} long for an input tile of ${this.plan.tileShape[m.inputAxis]}`);
+        if (m.inputAxis >= 0 && result.shape[k] !== this.plan.tileShape[m.inputAxis]) {
+          throw new FairioError('INVALID_ARGUMENT', `output "${out.id}" axis "${out.axes[k].id}" came out ${result.shape[k]} long for an input tile of ${this.plan.tileShape[m.inputAxis]}`);
         }
       });
-      const cropped: NdArray = { data: allocate(post.dtype, size(cropShape)), shape: cropShape, dtype: post.dtype };
+      const cropped: NdArray = { data: allocate(result.dtype, size(cropShape)), shape: cropShape, dtype: result.dtype };
       const regionInOutput = maps.map((m) => (m.inputAxis >= 0 ? tile.regionStart[m.inputAxis] : 0));
-      copyBox(post, regionInOutput, cropped, start);
-      return { data: cropped, start };
+      copyBox(result, regionInOutput, cropped, start);
+      // Post-processing after the crop, on the owned pixels only: every op that can run tile by tile is
+      // elementwise or works along the channel axis, which the crop keeps whole, so the numbers are the same.
+      const post = applyOps(this.post[j].ops, { ...cropped, axes: out.axes.map((a) => a.id) }, this.options.stats);
+      return { data: { data: post.data, shape: post.shape, dtype: post.dtype }, start };
     });
   }
 
@@ -222,8 +239,11 @@ export class TiledPrediction {
       }
     });
     let box: NdArray | undefined;
-    for (const tile of tilesMeeting(this.plan, inStart, inStop)) {
+    const owners = tilesMeeting(this.plan, inStart, inStop);
+    for (const tile of owners) {
       const part = (await this.runTile(tile))[index];
+      // One tile owning exactly the box (an output chunk grid of the inner size): its crop is the box.
+      if (owners.length === 1 && part.start.every((s, k) => s === start[k]) && part.data.shape.every((n, k) => n === stop[k] - start[k])) return part.data;
       box ??= { data: allocate(part.data.dtype, size(stop.map((s, k) => s - start[k]))), shape: stop.map((s, k) => s - start[k]), dtype: part.data.dtype };
       copyBox(part.data, part.start, box, start);
     }

@@ -1,0 +1,31 @@
+/**
+ * The worker thread behind `openOnnxWorker`: it holds one ONNX Runtime
+ * session (onnxruntime-node) and runs it on request, so that a run, which
+ * onnxruntime-node performs synchronously on the calling thread, blocks
+ * this thread instead of the main one. Inputs arrive and outputs leave as
+ * moved buffers (no copies).
+ */
+import { FairioError, serveTasks } from '@fairio/ngff';
+import { openOnnxModel } from './node.js';
+import type { OnnxModel } from './session.js';
+import type { WorkerReply, WorkerTask } from './worker-protocol.js';
+
+let model: OnnxModel | undefined;
+
+serveTasks<WorkerTask, WorkerReply>(async (task, { transfer }) => {
+  if (task.kind === 'open') {
+    await model?.release();
+    model = await openOnnxModel(task.model, task.options);
+    return { kind: 'opened', inputTypes: model.inputTypes, inputShapes: model.inputShapes, outputCount: model.outputCount };
+  }
+  if (task.kind === 'release') {
+    await model?.release();
+    model = undefined;
+    return { kind: 'released' };
+  }
+  if (!model) throw new FairioError('IO_ERROR', 'the ONNX Runtime worker has no open session (it was restarted after a crash)');
+  const outputs = await model.run(task.inputs);
+  // ORT's output tensors own fresh buffers; move them when they are whole buffers of their own.
+  for (const o of outputs) if (o.data.byteOffset === 0 && o.data.byteLength === o.data.buffer.byteLength) transfer(o.data.buffer as ArrayBuffer);
+  return { kind: 'outputs', outputs };
+});
