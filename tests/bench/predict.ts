@@ -5,9 +5,11 @@
  * (FAIRIO_BENCH_PREDICT_SIZE, default 3072: the model's test input mirrored),
  * three ways, each its own child process with its peak resident memory:
  *
- * 1. fairio: `predict` node, OME-Zarr in → OME-Zarr out (chunk-wise reads,
- *    whole-image statistics pass, tiles, post-processing, compressed writes,
- *    pyramid), the full user-facing path;
+ * 1. fairio: `predict` node, OME-Zarr in → OME-Zarr out (model validation,
+ *    session, chunk-wise reads, whole-image statistics pass, tiles,
+ *    post-processing, compressed writes, pyramid, the run's crate), the full
+ *    user-facing path, from the built `dist/` modules as the `fairio` command
+ *    runs them (build first: `npx tsc -b`);
  * 2. bare ONNX Runtime (onnxruntime-node): the same tiles (same plan, same
  *    normalisation) cut from an in-memory array and run one after the other —
  *    pure inference, fairio's overhead is (1) / (2) − 1;
@@ -62,9 +64,24 @@ async function bigImage() {
   return { data: out, shape: [1, 1, SIZE, SIZE], dtype: 'float32' as const };
 }
 
+/** The packages fairio's run loads, built (`npx tsc -b`): the child runs `dist/` as the `fairio` command does. */
+const BUILT = ['ngff', 'provenance', 'model-runner'];
+
+/** Refuse to time a stale build: every source file must be older than its package's last build. */
+function checkBuilt(): void {
+  for (const pkg of BUILT) {
+    const info = path.join(root, pkg, 'dist', '.tsbuildinfo');
+    if (!fs.existsSync(info)) throw new Error(`${pkg} is not built; run \`npx tsc -b\` first`);
+    const built = fs.statSync(info).mtimeMs;
+    const newer = (fs.readdirSync(path.join(root, pkg, 'src'), { recursive: true }) as string[]).find((f) => f.endsWith('.ts') && fs.statSync(path.join(root, pkg, 'src', f)).mtimeMs > built);
+    if (newer) throw new Error(`${pkg}/dist is older than ${pkg}/src/${newer}; run \`npx tsc -b\` first`);
+  }
+}
+
 async function childFairio(image: string, out: string): Promise<Measured> {
-  const { runNode } = await import('../../model-runner/src/run.js');
-  const { predictNode } = await mr();
+  // The built modules (what `fairio predict` runs): no TypeScript compiled on the fly, in this thread or the workers.
+  const { runNode } = (await import(path.join(root, 'model-runner', 'dist', 'run.js'))) as typeof import('../../model-runner/src/run.js');
+  const { predictNode } = (await import(path.join(root, 'model-runner', 'dist', 'bioimageio', 'index.js'))) as Awaited<ReturnType<typeof mr>>;
   const start = performance.now();
   const cpu = process.cpuUsage();
   const { result } = await runNode(predictNode, { inputs: { model: description, image }, outputs: { prediction: out }, parameters: {}, overwrite: true });
@@ -76,7 +93,8 @@ async function childBare(npy: string): Promise<Measured> {
   const m = await mr();
   const { model } = await m.loadModel(description);
   const array = m.readNpy(fs.readFileSync(npy));
-  const onnx = await m.openOnnxModel(path.join(unet, model.onnx!.source));
+  // The session options of fairio's predict node (intra-op threads: ONNX Runtime's default, one per core; no spinning).
+  const onnx = await m.openOnnxModel(path.join(unet, model.onnx!.source), { spinning: false });
   const stats = await m.inputStats(model, [array]);
   const pre = m.processingFor(model.inputs[0]);
   const plan = m.planTiles(model, model.inputs[0], array.shape, {});
@@ -118,6 +136,7 @@ async function main(): Promise<void> {
   if (mode === '--child-bare') return void console.log(JSON.stringify(await childBare(rest[0])));
 
   if (!fs.existsSync(description)) throw new Error(`the shared U-Net is missing: ${unet}`);
+  checkBuilt();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fairio-bench-predict-'));
   const image = await bigImage();
   const m = await mr();

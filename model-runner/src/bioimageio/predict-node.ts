@@ -142,7 +142,9 @@ export async function runPredict(context: NodeRunContext): Promise<NodeRunResult
 
   const weights = await pkg.localPath(model.onnx.source, model.onnx.sha256);
   // The session runs on a worker thread, one run at a time; reading, statistics, processing and encoding overlap with it.
-  const onnx = await openOnnxWorker(weights, { device, intraOpThreads: context.workers });
+  // Idle intra-op threads sleep instead of spinning, so they leave the cores to this thread's reading, processing and
+  // encoding, which overlap with the runs (the benchmark's bare session is configured the same way).
+  const onnx = await openOnnxWorker(weights, { device, intraOpThreads: context.workers, spinning: false });
   try {
     const tile = tileParam === undefined ? undefined : tileParam === 0 ? Infinity : tileParam;
     const predictions = new Map<number, Promise<TiledPrediction>>();

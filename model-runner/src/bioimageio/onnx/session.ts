@@ -39,6 +39,12 @@ export interface SessionOptions {
   executionProviders?: string[];
   /** Threads for one operator (0 = ONNX Runtime's default). */
   intraOpThreads?: number;
+  /**
+   * Whether idle intra-op threads spin waiting for work (ONNX Runtime's
+   * default) or sleep; sleeping leaves the cores to other threads of the
+   * process between and inside runs.
+   */
+  spinning?: boolean;
 }
 
 export class OnnxModel {
@@ -57,6 +63,7 @@ export class OnnxModel {
         executionProviders: providers,
         graphOptimizationLevel: 'all',
         ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+        ...(options.spinning === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } } }),
       });
     } catch (e) {
       const message = (e as Error).message;

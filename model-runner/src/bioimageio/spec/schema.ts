@@ -5,14 +5,23 @@
  * beside the project. They use the OpenAPI `discriminator` keyword with a
  * `mapping`, which Ajv cannot use; it is only a hint for `oneOf`, which Ajv
  * checks in full, so it is ignored.
+ *
+ * Compiling a schema costs Ajv about half a second, more than validating
+ * takes, so findings are cached on disk under the sha256 of what decides
+ * them: the schema file, the description (after upgrading), the Ajv version
+ * and this module's own source. A description seen before is not validated
+ * again and the schema is not compiled.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { NotFoundError } from '@fairio/ngff';
 import { error, warning, type Finding } from './findings.js';
+import { cacheRoot } from './load.js';
 import { upgradeToSchemaVersion } from './upgrade.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
@@ -39,22 +48,56 @@ export function schemaFolder(): string {
   return candidate;
 }
 
-const compiled = new Map<string, { validate: ValidateFunction; version: string }>();
+const compiled = new Map<string, ValidateFunction>();
 
-function validatorFor(generation: '0.4' | '0.5'): { validate: ValidateFunction; version: string } {
-  const folder = schemaFolder();
-  const key = `${folder}:${generation}`;
-  const cached = compiled.get(key);
+function schemaFile(generation: '0.4' | '0.5'): string {
+  return path.join(schemaFolder(), `bioimageio_schema_model_${generation}.json`);
+}
+
+function validatorFor(file: string, schema: unknown): ValidateFunction {
+  const cached = compiled.get(file);
   if (cached) return cached;
-  const schema = JSON.parse(fs.readFileSync(path.join(folder, `bioimageio_schema_model_${generation}.json`), 'utf8')) as { properties: { format_version: { const: string } } };
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats(ajv);
   ajv.addFormat('file-path', true);
   ajv.addFormat('path', true);
   ajv.addKeyword('discriminator');
-  const entry = { validate: ajv.compile(schema), version: schema.properties.format_version.const };
-  compiled.set(key, entry);
-  return entry;
+  const validate = ajv.compile(schema as object);
+  compiled.set(file, validate);
+  return validate;
+}
+
+let validatorSourceHash: string | undefined;
+
+/** What besides schema and document decides the findings: Ajv's version and this module's code. */
+function validatorIdentity(): string {
+  if (!validatorSourceHash) {
+    const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
+    validatorSourceHash = createHash('sha256').update(`ajv ${ajvVersion}\n`).update(fs.readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+  }
+  return validatorSourceHash;
+}
+
+function cachedFindings(key: string, cacheDir: string | undefined, compute: () => Finding[]): Finding[] {
+  let file: string | undefined;
+  try {
+    file = path.join(cacheRoot({ cacheDir }), 'schema-findings', `${key}.json`);
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Finding[];
+  } catch {
+    // Not cached yet (or the cache cannot be read): validate.
+  }
+  const findings = compute();
+  if (file) {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const temp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, JSON.stringify(findings));
+      fs.renameSync(temp, file);
+    } catch {
+      // A read-only cache only costs the next run the schema compilation.
+    }
+  }
+  return findings;
 }
 
 /** JSON has no infinity (YAML's `.inf` in `data_range`): stand in the largest finite numbers. */
@@ -85,12 +128,21 @@ function summarise(errors: ErrorObject[]): Finding[] {
 }
 
 /** Schema findings for a parsed description (format 0.4.x or 0.5.x). */
-export function validateAgainstSchema(doc: Record<string, unknown>): Finding[] {
+export function validateAgainstSchema(doc: Record<string, unknown>, options: { cacheDir?: string } = {}): Finding[] {
   const generation = typeof doc.format_version === 'string' && doc.format_version.startsWith('0.4') ? '0.4' : '0.5';
-  const { validate, version } = validatorFor(generation);
-  const upgraded = upgradeToSchemaVersion(doc, version);
+  const file = schemaFile(generation);
+  const bytes = fs.readFileSync(file);
+  const schema = JSON.parse(bytes.toString('utf8')) as { properties: { format_version: { const: string } } };
+  const upgraded = upgradeToSchemaVersion(doc, schema.properties.format_version.const);
   if ('problem' in upgraded) return [error('unsupported-format-version', `${upgraded.problem}; fairio reads bioimage.io model descriptions of format 0.4 and 0.5`, 'format_version')];
   const findings: Finding[] = upgraded.note ? [warning('newer-format-version', upgraded.note, 'format_version')] : [];
-  if (!validate(jsonSafe(upgraded.doc))) findings.push(...summarise(validate.errors ?? []));
+  const instance = jsonSafe(upgraded.doc);
+  const key = createHash('sha256').update(validatorIdentity()).update(createHash('sha256').update(bytes).digest('hex')).update(JSON.stringify(instance)).digest('hex');
+  findings.push(
+    ...cachedFindings(key, options.cacheDir, () => {
+      const validate = validatorFor(file, schema);
+      return validate(instance) ? [] : summarise(validate.errors ?? []);
+    }),
+  );
   return findings;
 }

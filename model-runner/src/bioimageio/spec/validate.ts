@@ -25,6 +25,8 @@ export interface ValidateOptions {
   /** Check file hashes and the ONNX graph (default true). */
   files?: boolean;
   maxTensorBytes?: number;
+  /** Where schema findings are cached (default: the bioimage.io cache, see `cacheRoot`). */
+  cacheDir?: string;
 }
 
 export async function validatePackage(pkg: ModelPackage, options: ValidateOptions = {}): Promise<ModelValidation> {
@@ -33,7 +35,7 @@ export async function validatePackage(pkg: ModelPackage, options: ValidateOption
   if (doc.type !== undefined && doc.type !== 'model') findings.push({ severity: 'error', code: 'not-a-model', message: `the description is of type "${String(doc.type)}", not "model"`, field: 'type' });
   if (options.schema !== false) {
     try {
-      findings.push(...validateAgainstSchema(doc));
+      findings.push(...validateAgainstSchema(doc, { cacheDir: options.cacheDir }));
     } catch (e) {
       if (!(e instanceof FairioError && e.code === 'NOT_FOUND')) throw e;
       findings.push(info('schema-unavailable', `the JSON Schema was not checked: ${e.message}`));
