@@ -22,6 +22,20 @@ describe.skipIf(skip)('model descriptions in the shared folder', () => {
     expect(duplicate.message).toContain('"data"');
   });
 
+  it('caches schema findings by content: the second validation reads them instead of compiling the schema', async () => {
+    const cacheDir = tempDir('schema-cache');
+    const file = path.join(UNET_DIR, 'v0_4_9.bioimageio.yaml');
+    const first = await validatePackage(await openModelPackage(file), { cacheDir });
+    const cached = fs.readdirSync(path.join(cacheDir, 'schema-findings'));
+    expect(cached).toHaveLength(1);
+    const second = await validatePackage(await openModelPackage(file), { cacheDir });
+    expect(second.findings).toEqual(first.findings);
+    expect(fs.readdirSync(path.join(cacheDir, 'schema-findings'))).toEqual(cached);
+    // Another description is another key.
+    await validatePackage(await openModelPackage(path.join(UNET_DIR, 'bioimageio.yaml')), { cacheDir });
+    expect(fs.readdirSync(path.join(cacheDir, 'schema-findings'))).toHaveLength(2);
+  });
+
   it('accepts the 0.5 and 0.4 descriptions of the U-Net (missing PyTorch files are warnings)', async () => {
     for (const name of ['bioimageio.yaml', 'v0_4_9.bioimageio.yaml', 'v0_4_0.bioimageio.yaml', 'expand_output_shape.bioimageio.yaml']) {
       const report = await validatePackage(await openModelPackage(path.join(UNET_DIR, name)));
