@@ -27,7 +27,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -73,20 +73,26 @@ function checkBuilt(): void {
     const info = path.join(root, pkg, 'dist', '.tsbuildinfo');
     if (!fs.existsSync(info)) throw new Error(`${pkg} is not built; run \`npx tsc -b\` first`);
     const built = fs.statSync(info).mtimeMs;
-    const newer = (fs.readdirSync(path.join(root, pkg, 'src'), { recursive: true }) as string[]).find((f) => f.endsWith('.ts') && fs.statSync(path.join(root, pkg, 'src', f)).mtimeMs > built);
+    const newer = (fs.readdirSync(path.join(root, pkg, 'src'), { recursive: true }) as string[]).find((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && fs.statSync(path.join(root, pkg, 'src', f)).mtimeMs > built);
     if (newer) throw new Error(`${pkg}/dist is older than ${pkg}/src/${newer}; run \`npx tsc -b\` first`);
   }
 }
 
-async function childFairio(image: string, out: string): Promise<Measured> {
-  // The built modules (what `fairio predict` runs): no TypeScript compiled on the fly, in this thread or the workers.
-  const { runNode } = (await import(path.join(root, 'model-runner', 'dist', 'run.js'))) as typeof import('../../model-runner/src/run.js');
-  const { predictNode } = (await import(path.join(root, 'model-runner', 'dist', 'bioimageio', 'index.js'))) as Awaited<ReturnType<typeof mr>>;
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  const { result } = await runNode(predictNode, { inputs: { model: description, image }, outputs: { prediction: out }, parameters: {}, overwrite: true });
-  const used = process.cpuUsage(cpu);
-  return { seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024, tiles: (result.summary as { tilesPerSample: number }).tilesPerSample };
+/**
+ * fairio's run in a plain `node` (no tsx loader: the built modules, as the
+ * `fairio` command runs them), printing its Measured as JSON.
+ */
+function fairioScript(image: string, out: string): string {
+  const dist = (p: string) => JSON.stringify(pathToFileURL(path.join(root, 'model-runner', 'dist', p)).href);
+  return `
+const { runNode } = await import(${dist('run.js')});
+const { predictNode } = await import(${dist('bioimageio/index.js')});
+const start = performance.now();
+const cpu = process.cpuUsage();
+const { result } = await runNode(predictNode, { inputs: { model: ${JSON.stringify(description)}, image: ${JSON.stringify(image)} }, outputs: { prediction: ${JSON.stringify(out)} }, parameters: {}, overwrite: true });
+const used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024, tiles: result.summary.tilesPerSample }));
+`;
 }
 
 async function childBare(npy: string): Promise<Measured> {
@@ -115,7 +121,7 @@ async function childBare(npy: string): Promise<Measured> {
 }
 
 function runChild(args: string[]): Measured {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, args[0] === '--child-fairio' ? ['--input-type=module', '-e', fairioScript(args[1], args[2])] : ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
 }
@@ -132,7 +138,6 @@ function runCore(npy: string, out: string): Measured & { wall: number } {
 
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
-  if (mode === '--child-fairio') return void console.log(JSON.stringify(await childFairio(rest[0], rest[1])));
   if (mode === '--child-bare') return void console.log(JSON.stringify(await childBare(rest[0])));
 
   if (!fs.existsSync(description)) throw new Error(`the shared U-Net is missing: ${unet}`);
