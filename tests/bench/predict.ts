@@ -11,8 +11,10 @@
  *    user-facing path, from the built `dist/` modules as the `fairio` command
  *    runs them (build first: `npx tsc -b`);
  * 2. bare ONNX Runtime (onnxruntime-node): the same tiles (same plan, same
- *    normalisation) cut from an in-memory array and run one after the other —
- *    pure inference, fairio's overhead is (1) / (2) − 1;
+ *    normalisation) cut from an in-memory array and run one after the other
+ *    on a session with the predict node's options (ONNX Runtime's default
+ *    intra-op threads, spinning off) — pure inference, fairio's overhead is
+ *    (1) / (2) − 1;
  * 3. bioimageio.core `predict` with blocking (input block 512) in Python
  *    (onnxruntime 1.30, same version as the Node binding), array in → array out.
  *

@@ -95,5 +95,6 @@ describe('tiled prediction of a 2048×2048 image', () => {
     } finally {
       await onnx.release();
     }
-  });
+    // bioimageio.core and fairio each predict 25 U-Net tiles: about 20 s alone, over a minute on a loaded 2-core machine.
+  }, 180_000);
 });
