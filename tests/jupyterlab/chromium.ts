@@ -19,8 +19,8 @@ export interface BrowserSession {
   /** Console messages of type error and uncaught exceptions, as text. */
   errors: string[];
   /**
-   * "Failed to load resource" lines (Chromium logs every HTTP error response on the
-   * console, handled or not), as `STATUS URL`. A reader probes `zarr.json` before
+   * "Failed to load resource" lines (Chromium logs every HTTP error response and refused
+   * connection on the console, handled or not), as `STATUS URL` or `ERR_… URL`. A reader probes `zarr.json` before
    * `.zattrs`, so 404s of store keys are expected; tests judge these apart from `errors`.
    */
   failedLoads: string[];
@@ -49,8 +49,8 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const where = message.location().url;
-    const failed = /^Failed to load resource: the server responded with a status of (\d+)/.exec(message.text());
-    if (failed) failedLoads.push(`${failed[1]} ${where}`);
+    const failed = /^Failed to load resource: (?:the server responded with a status of (\d+)|net::(ERR_\w+))/.exec(message.text());
+    if (failed) failedLoads.push(`${failed[1] ?? failed[2]} ${where}`);
     else errors.push(`console: ${message.text()}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));

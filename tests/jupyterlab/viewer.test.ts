@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPython, hasSharedData, missing, projectRoot, shared } from '../helpers/reference.js';
+import { hasPython, hasSharedData, missing, projectRoot, python, pythonJson, shared } from '../helpers/reference.js';
 import { hasChromium, openBrowser, unexpectedFailedLoads, type BrowserSession } from './chromium.js';
 import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
 import { command, compareCanvas, placeTopLeft, VIEWER, viewerData, viewerMessage, waitComplete, waitForLab } from './viewer-session.js';
@@ -29,6 +29,24 @@ const fairio = path.join(projectRoot, 'cli', 'dist', 'bin.js');
 // The fairio store's channels; their windows come from its OMERO metadata (fairio measures them when it writes).
 const DAPI = { index: 0, color: [0, 0, 255] };
 const GFP = { index: 1, color: [0, 255, 0] };
+
+const PLATE_SCRIPT = `
+import sys, shutil, numpy as np, zarr
+from ome_zarr.io import parse_url
+from ome_zarr.writer import write_image, write_plate_metadata, write_well_metadata
+root = zarr.group(store=parse_url(sys.argv[1], mode="w").store)
+rows, cols = ["A", "B"], ["1", "2", "3"]
+wells = [f"{r}/{c}" for r in rows for c in cols]
+write_plate_metadata(root, rows, cols, wells, name="test plate")
+rng = np.random.default_rng(7)
+for i, w in enumerate(wells):
+    r, c = w.split("/")
+    well = root.require_group(r).require_group(c)
+    write_well_metadata(well, [{"path": "0"}])
+    image = (rng.random((64, 64)) * 50 + i * 40).astype(np.uint8)
+    write_image(image, well.require_group("0"), axes="yx")
+shutil.rmtree(f"{sys.argv[1]}/B/3/0")
+`;
 
 /** A static server for a store with CORS, that answers chosen keys with chosen statuses (a server failing mid-way). */
 async function serveStore(root: string, failures: Record<string, number>): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
@@ -88,6 +106,9 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
     // Channel 0, z 2 (the plane shown first), shard (0, 0) of level 0: its index and chunks garbled.
     const shard = path.join(root, 'corrupt.ome.zarr', '0', 'c', '0', '2', '0', '0');
     fs.writeFileSync(shard, Buffer.alloc(fs.statSync(shard).size, 0xa5));
+    // An HCS plate written by ome-zarr-py: 2 rows × 3 columns, 5 wells with one 64² field each, and a sixth
+    // well whose field is missing.
+    await python(PLATE_SCRIPT, [path.join(root, 'plate.ome.zarr')]);
     browser = await openBrowser();
     await waitForLab(browser.page, lab.labUrl());
   }, 300_000);
@@ -235,5 +256,68 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
     expectMatch(await reference({ store: path.join(lab.root, 'upper.zarr'), level: 0, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: upperLevel }), 265 * 329);
     expect(browser.errors).toEqual([]);
     expect(browser.external).toEqual([]);
+  });
+
+  it('shows the value of every channel and the label under the pointer', async () => {
+    expect(await open('nuclei.ome.zarr')).toBe('complete');
+    await command(browser.page, 'fairio:ngff-set-view', { z: 2 });
+    await placeTopLeft(browser.page, 1);
+    const canvas = (await browser.page.locator(`${VIEWER} .jp-FairioViewer-canvas`).boundingBox())!;
+    await browser.page.mouse.move(canvas.x + 200.5, canvas.y + 150.5);
+    const text = (await browser.page.locator(`${VIEWER} .jp-FairioViewer-pixel`).textContent()) ?? '';
+    const [dapi, gfp, label] = await pythonJson<number[]>(
+      'import sys, json, zarr; g = zarr.open_group(sys.argv[1], mode="r"); print(json.dumps([int(g["0"][0, 2, 150, 200]), int(g["0"][1, 2, 150, 200]), int(g["labels/nuclei/0"][2, 150, 200])]))',
+      [nuclei],
+    );
+    expect(text).toContain('x 200, y 150 (65 µm)');
+    expect(text).toContain(`DAPI ${dapi}`);
+    expect(text).toContain(`GFP ${gfp}`);
+    if (label) expect(text).toContain(`nuclei #${label}`);
+  });
+
+  it('opens *.zarr folders from the file browser (double-click and context menu)', async () => {
+    const page = browser.page;
+    await command(page, 'filebrowser:activate');
+    await page.locator('.jp-DirListing-itemText', { hasText: /^cells\.zarr$/ }).dblclick();
+    const message = page.locator('#fairio-ngff-browser .jp-FairioBrowser-message');
+    await expect.poll(() => message.textContent(), { timeout: 20_000 }).toBe('cells.zarr');
+    // The file browser did not enter the folder.
+    await command(page, 'filebrowser:activate');
+    await page.locator('.jp-DirListing-itemText', { hasText: /^pyramid\.zarr$/ }).click({ button: 'right' });
+    await page.locator('.lm-Menu-item', { hasText: 'Open in the NGFF browser' }).click();
+    await expect.poll(() => message.textContent(), { timeout: 20_000 }).toBe('pyramid.zarr');
+    expect(await waitComplete(page)).toBe('complete');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows an HCS plate as a grid of wells, says which well cannot be read, and opens a field', async () => {
+    const page = browser.page;
+    await command(page, 'fairio:ngff-open', { location: 'plate.ome.zarr' });
+    const grid = page.locator('.jp-FairioPlate:not(.lm-mod-hidden)');
+    await page.waitForSelector('.jp-FairioPlate:not(.lm-mod-hidden)[data-state="complete"]', { timeout: 60_000 });
+    expect(await grid.locator('.jp-FairioPlate-thumbnail').count()).toBe(5);
+    expect(await grid.locator('.jp-FairioPlate-failed').count()).toBe(1);
+    expect(await grid.locator('td[data-well="B/3"] .jp-FairioPlate-error').textContent()).toMatch(/B\/3\/0.*no Zarr group here/);
+    if (docs) await page.screenshot({ path: path.join(projectRoot, 'docs', 'jupyterlab-plate.png') });
+    await grid.locator('td[data-well="B/2"]').click();
+    await page.locator(VIEWER).waitFor({ timeout: 30_000 });
+    expect(await waitComplete(page)).toBe('complete');
+    const fitLevel = Number((await viewerData(page)).level);
+    await placeTopLeft(page, 1);
+    expectMatch(await reference({ store: path.join(lab.root, 'plate.ome.zarr', 'B', '2', '0'), level: 0, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: fitLevel }), 64 * 64);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('comes back after a reload: the sidebar with its store, and the viewer tabs', async () => {
+    const page = browser.page;
+    const tabs = await page.locator('.jp-FairioViewer').count();
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { jupyterapp?: { commands: { hasCommand(id: string): boolean } } }).jupyterapp?.commands.hasCommand('fairio:ngff-open'), undefined, { timeout: 90_000 });
+    await page.evaluate(() => (window as unknown as { jupyterapp: { restored: Promise<void> } }).jupyterapp.restored);
+    await expect.poll(() => page.locator('.jp-FairioViewer').count(), { timeout: 30_000 }).toBe(tabs);
+    await command(page, 'fairio:ngff-show-browser');
+    await expect.poll(() => page.locator('#fairio-ngff-browser .jp-FairioBrowser-message').textContent(), { timeout: 30_000 }).toBe('plate.ome.zarr');
+    // The viewer of the http store whose server is gone says so in its tab; nothing unhandled.
+    expect(browser.errors.join('\n')).toBe('');
   });
 });
