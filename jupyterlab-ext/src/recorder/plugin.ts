@@ -13,6 +13,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import type { SessionEnvironment } from '@fairio/provenance/browser';
 import { describeJupyterLab } from './environment.js';
 import { exportSession } from './export.js';
+import { holdRecordLock } from './lock.js';
 import { NotebookRecorder, type RecorderDeps } from './recorder.js';
 import { defaultSettings, readSettings, type RecorderSettings } from './settings.js';
 import { RecorderStatus } from './status.js';
@@ -53,12 +54,13 @@ export const recorderPlugin: JupyterFrontEndPlugin<void> = {
     statusBar?.registerStatusItem(`${PLUGIN_ID}:status`, { item: status, align: 'left', rank: 5, isActive: () => true });
     tracker.currentChanged.connect(refresh);
 
-    const attach = (panel: NotebookPanel, recorder: NotebookRecorder) => {
+    const attach = (panel: NotebookPanel, recorder: NotebookRecorder, release: () => void) => {
       recorders.get(panel)?.dispose();
       recorders.set(panel, recorder);
       recorder.changed.connect(refresh);
       panel.disposed.connect(() => {
         recorder.dispose();
+        release();
         recorders.delete(panel);
         refresh();
       });
@@ -68,7 +70,8 @@ export const recorderPlugin: JupyterFrontEndPlugin<void> = {
     const start = async (panel: NotebookPanel) => {
       await panel.context.ready;
       if (recorders.get(panel)?.recording) return;
-      attach(panel, NotebookRecorder.start(panel, await env(), deps));
+      const recorder = NotebookRecorder.start(panel, await env(), deps);
+      attach(panel, recorder, (await holdRecordLock(recorder.record.id)).release);
     };
 
     // An unfinished recording of a notebook that opens (again) is resumed: a reload loses nothing.
@@ -76,7 +79,11 @@ export const recorderPlugin: JupyterFrontEndPlugin<void> = {
       await panel.context.ready;
       if (recorders.has(panel)) return;
       const latest = await deps.store.latest(panel.context.path).catch(() => undefined);
-      if (latest && latest.endTime === undefined) attach(panel, new NotebookRecorder(panel, latest, deps));
+      if (latest && latest.endTime === undefined) {
+        // Another tab with this notebook may be recording it: then that tab keeps the record.
+        const lock = await holdRecordLock(latest.id);
+        if (lock.held) attach(panel, new NotebookRecorder(panel, latest, deps), lock.release);
+      }
       else if (settings.autoStart) await start(panel);
     };
     tracker.widgetAdded.connect((_, panel) => void opened(panel));
