@@ -1,9 +1,10 @@
 // The reproducibility recorder in a real JupyterLab (from the wheel) in
 // headless Chromium: a notebook session recorded from the command palette,
-// three cells run (one runs the fairio CLI, one fails), the page reloaded in
-// the middle, the session exported; roc-validator accepts the exported crate
-// and it holds every cell run, the kernel's packages and the fairio run,
-// linked to the crate that run wrote.
+// three cells run (one runs the fairio CLI, one fails), code sent to the
+// kernel by another client, the page reloaded in the middle, the session
+// exported; roc-validator accepts the exported crate and it holds every cell
+// run, the kernel's packages and the fairio run, linked to the crate that run
+// wrote.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -115,9 +116,27 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toContain('Recording · 2 cell runs');
     timings.reload = Date.now() - t;
 
+    // Code sent to the same kernel by another client (its own websocket, not this notebook's connection).
+    t = Date.now();
+    const sessions = (await (await fetch(`${lab.url}api/sessions`, { headers: { Authorization: `token ${lab.token}` } })).json()) as { kernel: { id: string } }[];
+    await page.evaluate(
+      async ({ url, token, kernel }) => {
+        const ws = new WebSocket(`${url.replace(/^http/, 'ws')}api/kernels/${kernel}/channels?token=${token}`);
+        await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
+        const header = { msg_id: `other-client-${Date.now()}`, msg_type: 'execute_request', username: 'test', session: 'other-client', date: new Date().toISOString(), version: '5.3' };
+        const replied = new Promise<void>((resolve) => (ws.onmessage = (event) => JSON.parse(String(event.data)).header?.msg_type === 'execute_reply' && resolve()));
+        ws.send(JSON.stringify({ channel: 'shell', header, parent_header: {}, metadata: {}, content: { code: "print('from another client')", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, buffers: [] }));
+        await replied;
+        ws.close();
+      },
+      { url: lab.url, token: lab.token, kernel: sessions[0].kernel.id },
+    );
+    await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('3 cell runs');
+    timings.otherClient = Date.now() - t;
+
     t = Date.now();
     await runCell(page, 2);
-    await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('3 cell runs');
+    await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('4 cell runs');
     await command(page, 'Export the recorded session as an RO-Crate');
     const exported = () => fs.readdirSync(lab.root).find((f) => /^analysis\.session-\d{8}-\d{6}\.crate$/.test(f));
     for (const deadline = Date.now() + 60_000; !exported(); ) {
@@ -136,9 +155,11 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     expect(cells.map((c) => [String(c.name).replace(/ \(step.*/, ''), String(c.actionStatus).replace('http://schema.org/', '')])).toEqual([
       ['In [1], cell 1', 'CompletedActionStatus'],
       ['In [2], cell 2', 'CompletedActionStatus'],
-      ['In [3], cell 3', 'FailedActionStatus'],
+      ['In [4], cell 3', 'FailedActionStatus'],
     ]);
     expect(cells[2].error).toBe('ZeroDivisionError: division by zero');
+    const other = graph.filter((e) => e['@type'] === 'CreateAction' && /^In \[3\], sent by another client/.test(String(e.name)));
+    expect(other.map((e) => e.actionStatus)).toEqual(['http://schema.org/CompletedActionStatus']);
     // The fairio run, from the crate it wrote, inside cell 2.
     const convert = graph.find((e) => e['@type'] === 'CreateAction' && (e.subjectOf as { '@id'?: string } | undefined)?.['@id'] === 'fairio-runs/out/ro-crate-metadata.json')!;
     expect(convert).toBeDefined();
