@@ -112,8 +112,6 @@ export async function readBox(array: AnyArray, start: number[], stop: number[], 
   const outShape = stop.map((s, i) => s - start[i]);
   const itemSize = (CONSTRUCTORS[array.dtype] as unknown as { BYTES_PER_ELEMENT: number } | undefined)?.BYTES_PER_ELEMENT;
   if (!itemSize) throw new FairioError('UNSUPPORTED', `data type ${array.dtype} is not supported for pixel data`, { path: where });
-  const outBuffer = new ArrayBuffer(outShape.reduce((a, b) => a * b, itemSize));
-  const out = new Uint8Array(outBuffer);
   const outStrides = strides(outShape);
 
   // Grid coordinates of every chunk the box touches, in C order.
@@ -133,8 +131,19 @@ export async function readBox(array: AnyArray, start: number[], stop: number[], 
     }
   }
 
+  // A box that is exactly one whole chunk in C order is the decoded chunk itself: no copy.
+  let prefetched: zarr.Chunk<zarr.DataType> | undefined;
+  if (coords.length === 1 && outShape.every((s, i) => s === chunks[i])) {
+    prefetched = await decodeChunk(array, coords[0], where);
+    const data = prefetched.data as { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };
+    const cOrder = prefetched.stride.every((s, i) => s === outStrides[i]);
+    if (cOrder && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return pixelArrayFor(array.dtype, data.buffer);
+  }
+  const outBuffer = new ArrayBuffer(outShape.reduce((a, b) => a * b, itemSize));
+  const out = new Uint8Array(outBuffer);
+
   const copyChunk = async (coord: number[]) => {
-    const chunk = await decodeChunk(array, coord, where);
+    const chunk = prefetched ?? (await decodeChunk(array, coord, where));
     const src = bytesOf(chunk.data);
     // Overlap of this chunk with the box, in array coordinates.
     const lo = coord.map((c, i) => Math.max(start[i], c * chunks[i]));

@@ -14,7 +14,7 @@ import * as zarr from 'zarrita';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPython, missing, pythonJson } from '../../../tests/helpers/reference.js';
 import { planBlocks } from '../blocks/plan.js';
-import { bloscZstdFrame, shuffleBlock, zstdLevelOf, type BloscZstdOptions } from './blosc.js';
+import { bloscZstdFrame, shuffleBlock, unshuffleBlock, zstdLevelOf, type BloscZstdOptions } from './blosc.js';
 import { nativeZstd, type NativeZstd } from './native-zstd.js';
 import { DATA_TYPES, type ArraySpec, type DataType } from './types.js';
 import { createArray, createEncodePool } from './writer.js';
@@ -84,6 +84,19 @@ describe('shuffleBlock', () => {
         const dst = new Uint8Array(dstAt + length).subarray(dstAt);
         shuffleBlock(src, dst, typesize);
         expect(dst).toEqual(referenceShuffle(src, typesize));
+      }),
+    );
+  });
+
+  it('is undone by unshuffleBlock for any typesize, length and alignment', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 7 }), (typesize, length, srcAt, dstAt) => {
+        const src = noise(srcAt + length, length + 3).subarray(srcAt);
+        const shuffled = new Uint8Array(srcAt + length).subarray(srcAt);
+        shuffled.set(referenceShuffle(src, typesize));
+        const back = new Uint8Array(dstAt + length).subarray(dstAt);
+        unshuffleBlock(shuffled, back, typesize);
+        expect(back).toEqual(src);
       }),
     );
   });
