@@ -85,43 +85,67 @@ export function tiffSource(series: TiffSeries): ImageSource {
   // Strip-organised files decode whole rows: blocks side by side share one full-width band per plane.
   const width = series.shape[series.shape.length - 1];
   const fullWidthStrips = series.tileShape[1] >= width;
-  const bands = new Map<number, { y0: number; y1: number; data: Promise<TypedArray> }>();
+  const bands = new Map<number, { y0: number; y1: number; data: TypedArray }>();
+  // Buffers of bands that are done with, filled again by the next band of the
+  // same size instead of allocating (and faulting in) a fresh one per band.
+  const spare: TypedArray[] = [];
+  const retire = (plane: number) => {
+    const band = bands.get(plane);
+    if (!band) return;
+    bands.delete(plane);
+    if (spare.length < 4) spare.push(band.data);
+  };
   const spp = series.samplesPerPixel;
 
-  const readWindow = (plane: number, y0: number, y1: number, x0: number, x1: number): Promise<TypedArray> => {
+  const readWindow = async (plane: number, y0: number, y1: number, x0: number, x1: number): Promise<TypedArray> => {
     if (!fullWidthStrips || (x0 === 0 && x1 === width)) return series.readWindow(plane, y0, y1, x0, x1);
     let band = bands.get(plane);
     if (!band || band.y0 !== y0 || band.y1 !== y1) {
-      band = { y0, y1, data: series.readWindow(plane, y0, y1, 0, width) };
+      retire(plane);
+      const length = (y1 - y0) * width * spp;
+      const at = spare.findIndex((b) => b.length === length);
+      const data = await series.readWindow(plane, y0, y1, 0, width, at < 0 ? undefined : spare.splice(at, 1)[0]);
+      band = { y0, y1, data };
       bands.set(plane, band);
     }
-    return band.data.then((full) => {
-      const out = new Array((y1 - y0) * (x1 - x0) * spp);
-      for (let y = 0; y < y1 - y0; y++) out.set(full.subarray((y * width + x0) * spp, (y * width + x1) * spp) as never, y * (x1 - x0) * spp);
-      return out;
-    });
+    const full = band.data;
+    const out = new Array((y1 - y0) * (x1 - x0) * spp);
+    for (let y = 0; y < y1 - y0; y++) out.set(full.subarray((y * width + x0) * spp, (y * width + x1) * spp) as never, y * (x1 - x0) * spp);
+    return out;
   };
 
+  const readBox = async (start: number[], stop: number[]): Promise<TypedArray> => {
+    const [y0, x0] = start.slice(n - 2);
+    const [y1, x1] = stop.slice(n - 2);
+    const area = (y1 - y0) * (x1 - x0);
+    const planes = [...planesOf(start, stop)];
+    // Blocks come in C order: a band of another row or of a plane this block does not touch is done with.
+    const touched = new Set(planes.map((p) => p.plane));
+    for (const [plane, band] of bands) if (band.y0 !== y0 || !touched.has(plane)) retire(plane);
+    // One plane of one sample: the window is the block (a fresh array), no second copy.
+    if (planes.length === 1 && spp === 1) return readWindow(planes[0].plane, y0, y1, x0, x1);
+    const out = new Array(stop.reduce((size, s, i) => size * (s - start[i]), 1));
+    let offset = 0;
+    for (const { plane, sample } of planes) {
+      const window = await readWindow(plane, y0, y1, x0, x1);
+      if (spp === 1) out.set(window as never, offset);
+      else for (let i = 0; i < area; i++) out[offset + i] = window[i * spp + sample];
+      offset += area;
+    }
+    return out;
+  };
+
+  // One read at a time, in the order asked (the writer asks in C order of the
+  // block grid): a band is then never retired, and its buffer never refilled,
+  // while another read still copies from it.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     shape,
     dtype: series.dtype,
-    async read(start, stop) {
-      const [y0, x0] = start.slice(n - 2);
-      const [y1, x1] = stop.slice(n - 2);
-      const area = (y1 - y0) * (x1 - x0);
-      const out = new Array(stop.reduce((size, s, i) => size * (s - start[i]), 1));
-      const planes = [...planesOf(start, stop)];
-      // Blocks come in C order: a band of another row or of a plane this block does not touch is done with.
-      const touched = new Set(planes.map((p) => p.plane));
-      for (const [plane, band] of bands) if (band.y0 !== y0 || !touched.has(plane)) bands.delete(plane);
-      let offset = 0;
-      for (const { plane, sample } of planes) {
-        const window = await readWindow(plane, y0, y1, x0, x1);
-        if (spp === 1) out.set(window as never, offset);
-        else for (let i = 0; i < area; i++) out[offset + i] = window[i * spp + sample];
-        offset += area;
-      }
-      return out;
+    read(start, stop) {
+      const next = queue.then(() => readBox(start, stop));
+      queue = next.catch(() => undefined);
+      return next;
     },
   };
 }

@@ -131,7 +131,7 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
     samplesPerPixel: valuesPerPixel,
     planeCount,
     tileShape: [key.chunkHeight, key.chunkWidth],
-    async readWindow(plane, y0, y1, x0, x1) {
+    async readWindow(plane, y0, y1, x0, x1, into) {
       const ok = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
       if (!ok(plane, 0, planeCount - 1) || !ok(y0, 0, key.height - 1) || !ok(y1, y0 + 1, key.height) || !ok(x0, 0, key.width - 1) || !ok(x1, x0 + 1, key.width)) {
         throw new FairioError('INVALID_ARGUMENT', `readWindow(${plane}, ${y0}, ${y1}, ${x0}, ${x1}) is outside ${planeCount} planes of ${key.height} × ${key.width} pixels`, { path: source.path });
@@ -142,8 +142,12 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
       const length = (y1 - y0) * (x1 - x0) * valuesPerPixel;
       let out: TypedArray;
       try {
-        out = allocate(dtype, length);
+        if (into && (into.length !== length || !(into instanceof arrayTypes[dtype]))) {
+          throw new FairioError('INVALID_ARGUMENT', `readWindow needs a ${dtype} array of ${length} values to read into`, { path: source.path });
+        }
+        out = into ?? allocate(dtype, length);
       } catch (error) {
+        if (error instanceof FairioError) throw error;
         throw new FairioError('INVALID_ARGUMENT', `a window of ${length} values is too large to hold in memory; read it in smaller blocks`, { path: source.path, cause: error });
       }
       const bytes = new Uint8Array(out.buffer, out.byteOffset, length * bytesPerValue);

@@ -14,6 +14,7 @@ import { FairioError } from '../errors.js';
 import type { Axis, ImageLabel } from '../metadata/types.js';
 import { readBox } from '../read-box.js';
 import { createArray, createEncodePool, writeGroup, DATA_TYPES, type ArrayWriter, type Compressor, type DataType, type EncodePool, type TypedArray } from '../zarr/index.js';
+import { minMaxUint16 } from '../kernels/index.js';
 import { castSource } from './cast.js';
 import { downsampleBlock, type Downsampling } from './downsample.js';
 import { imageAttributes, type ChannelDisplay, type WritableNgffVersion } from './ngff-attributes.js';
@@ -118,6 +119,12 @@ class ChannelRange {
         let lo = this.min[ch];
         let hi = this.max[ch];
         const base = (o * channels + k) * inner;
+        const simd = data instanceof Uint16Array ? minMaxUint16(data, base, base + inner) : undefined;
+        if (simd) {
+          this.min[ch] = Math.min(lo, simd[0]);
+          this.max[ch] = Math.max(hi, simd[1]);
+          continue;
+        }
         for (let i = base; i < base + inner; i++) {
           const v = data[i];
           if (v < lo) lo = v;

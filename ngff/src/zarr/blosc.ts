@@ -27,6 +27,7 @@
  * streams of block/typesize bytes, trailing bytes of an incomplete item kept
  * as they are), as c-blosc does per block before compressing it.
  */
+import { shuffle2 as shuffle2Simd, unshuffle2 as unshuffle2Simd } from '../kernels/index.js';
 import type { NativeZstd } from './native-zstd.js';
 
 const HEADER = 16;
@@ -74,6 +75,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * goes to `dst[k·n + i]`, n = ⌊length / typesize⌋; trailing bytes are copied.
  */
 export function shuffleBlock(src: Uint8Array, dst: Uint8Array, typesize: number): void {
+  if (typesize === 2 && shuffle2Simd(src, dst)) return;
   const n = Math.floor(src.length / typesize);
   const body = n * typesize;
   // 2- and 4-byte items, 4 at a time as 32-bit words where everything is aligned: about twice the byte loop's speed.
@@ -209,6 +211,7 @@ function returnShuffleBuffer(buffer: Uint8Array): void {
 
 /** Inverse of `shuffleBlock`: byte k of item i comes from `src[k·n + i]`. */
 export function unshuffleBlock(src: Uint8Array, dst: Uint8Array, typesize: number): void {
+  if (typesize === 2 && unshuffle2Simd(src, dst)) return;
   const n = Math.floor(src.length / typesize);
   const body = n * typesize;
   // As in shuffleBlock: whole 32-bit words where aligned (the reader's hot loop; about 4× the byte loop).
