@@ -1,7 +1,8 @@
 /**
  * Pixel kernels that the writer and the reader run on every pixel: Blosc's
  * byte shuffle of 2-byte items and its inverse, and the minimum and maximum
- * of uint16 pixels (the omero display window). They run in WebAssembly SIMD
+ * of uint16 pixels (the omero display window), and the rounded 2×2 mean of
+ * uint16 pixels (the pyramid). They run in WebAssembly SIMD
  * (`kernels.wat`, 8–16 pixels per instruction) where the engine has it, on a
  * scratch memory of this thread: the input is copied in and the result out,
  * which costs far less than the scalar JavaScript loops they replace.
@@ -14,6 +15,7 @@ interface KernelExports {
   shuffle2(src: number, dst: number, items: number): void;
   unshuffle2(src: number, dst: number, items: number): void;
   minmax_u16(src: number, items: number, out: number): void;
+  mean2x2_u16(row0: number, row1: number, dst: number, outputs: number): void;
 }
 
 /** The few WebAssembly JS API members used here (the project's TypeScript libs do not declare them). */
@@ -121,4 +123,40 @@ export function minMaxUint16(data: Uint16Array, from: number, to: number): [numb
     if (v > hi) hi = v;
   }
   return [lo, hi];
+}
+
+/** Input bytes per stripe of row pairs in `mean2x2Uint16`, so that the scratch stays in the CPU cache. */
+const MEAN_STRIPE_BYTES = 256 * 1024;
+
+/**
+ * The rounded 2×2 mean `(a + b + c + d + 2) >> 2` of the full row pairs of
+ * each plane of `src` (planes × h × w, C order) into `dst` (planes × ⌈h/2⌉ ×
+ * ⌈w/2⌉), for the first ⌊⌊w/2⌋/8⌋·8 outputs of each row; returns how many
+ * outputs per row it wrote (0: nothing done, e.g. no SIMD here). The caller
+ * computes the remaining columns and an odd last row.
+ */
+export function mean2x2Uint16(src: Uint16Array, dst: Uint16Array, planes: number, h: number, w: number): number {
+  const k = kernels();
+  const body = (w >> 1) - ((w >> 1) % 8);
+  const pairs = h >> 1;
+  if (!k || body === 0 || pairs === 0) return 0;
+  const rowBytes = 2 * w;
+  const stripe = Math.max(1, Math.floor(MEAN_STRIPE_BYTES / (2 * rowBytes)));
+  if (2 * stripe * rowBytes + stripe * 2 * body + 64 > MAX_SCRATCH) return 0;
+  const ow = Math.ceil(w / 2);
+  const oh = Math.ceil(h / 2);
+  const outAt = align(2 * stripe * rowBytes);
+  const mem = scratch(k, outAt + 2 * stripe * body + 32);
+  const srcBytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  for (let p = 0; p < planes; p++) {
+    for (let y0 = 0; y0 < pairs; y0 += stripe) {
+      const count = Math.min(stripe, pairs - y0);
+      const from = (p * h + 2 * y0) * rowBytes;
+      mem.set(srcBytes.subarray(from, from + 2 * count * rowBytes), 0);
+      for (let r = 0; r < count; r++) k.exports.mean2x2_u16(2 * r * rowBytes, (2 * r + 1) * rowBytes, outAt + 2 * r * body, body);
+      const out = new Uint16Array(mem.buffer, outAt, count * body);
+      for (let r = 0; r < count; r++) dst.set(out.subarray(r * body, (r + 1) * body), (p * oh + y0 + r) * ow);
+    }
+  }
+  return body;
 }

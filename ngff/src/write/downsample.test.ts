@@ -14,10 +14,20 @@ function reference(data: ArrayLike<number>, planes: number, h: number, w: number
   return out;
 }
 
+describe('downsampleBlock (mean), uint16 over several SIMD stripes', () => {
+  it('70 × 4100, 2 planes, as defined', () => {
+    const [h, w] = [70, 4100];
+    const data = Uint16Array.from({ length: 2 * h * w }, (_, i) => (Math.imul(i, 2654435761) >>> 16) | (i % 97 === 0 ? 0xffff : 0));
+    const expected = Uint16Array.from(reference(data, 2, h, w, true));
+    expect(Buffer.from(downsampleBlock(data, [2, h, w], 'mean').buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
+});
+
 describe('downsampleBlock (mean)', () => {
   let s = 11;
   const random = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
-  for (const [h, w] of [[6, 8], [7, 9], [1, 5], [5, 1], [1, 1], [2, 3]]) {
+  // The wider ones run the uint16 SIMD kernel (16+ columns), with tails and odd edges.
+  for (const [h, w] of [[6, 8], [7, 9], [1, 5], [5, 1], [1, 1], [2, 3], [4, 16], [5, 37], [3, 1030]]) {
     it(`${h}×${w}, 2 planes: uint8, uint16, int16, float32, float64 as defined`, () => {
       const n = 2 * h * w;
       const cases = [

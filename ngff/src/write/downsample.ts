@@ -6,6 +6,7 @@
  * never becomes a value that was not there. At an odd edge the window holds
  * the pixels that exist.
  */
+import { mean2x2Uint16 } from '../kernels/index.js';
 import type { TypedArray } from '../zarr/index.js';
 
 export type Downsampling = 'mean' | 'mode';
@@ -139,6 +140,8 @@ function meanSmallInt(src: Uint16Array | Uint8Array | Int16Array | Int8Array, ds
   const ow = Math.ceil(w / 2);
   const fullH = h >> 1;
   const fullW = w >> 1;
+  // uint16: the full row pairs' first columns in WebAssembly SIMD (same arithmetic), the rest below.
+  const done = src instanceof Uint16Array && dst instanceof Uint16Array ? mean2x2Uint16(src, dst, planes, h, w) : 0;
   for (let p = 0; p < planes; p++) {
     const inPlane = p * h * w;
     const outPlane = p * oh * ow;
@@ -147,7 +150,7 @@ function meanSmallInt(src: Uint16Array | Uint8Array | Int16Array | Int8Array, ds
       const o = outPlane + oy * ow;
       if (oy < fullH) {
         const r1 = r0 + w;
-        for (let ox = 0, x = r0, y = r1; ox < fullW; ox++, x += 2, y += 2) {
+        for (let ox = done, x = r0 + 2 * done, y = r1 + 2 * done; ox < fullW; ox++, x += 2, y += 2) {
           dst[o + ox] = (src[x] + src[x + 1] + src[y] + src[y + 1] + 2) >> 2;
         }
         if (fullW < ow) dst[o + fullW] = (src[r0 + w - 1] + src[r1 + w - 1] + 1) >> 1;
