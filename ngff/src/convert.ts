@@ -9,6 +9,7 @@
  */
 import { FairioError } from './errors.js';
 import type { Axis } from './metadata/types.js';
+import { SpareArrays } from './blocks/index.js';
 import { openTiff, type TiffSeries } from './tiff/index.js';
 import { DATA_TYPES, type TypedArray } from './zarr/index.js';
 import type { ChannelDisplay } from './write/ngff-attributes.js';
@@ -86,30 +87,29 @@ export function tiffSource(series: TiffSeries): ImageSource {
   const width = series.shape[series.shape.length - 1];
   const fullWidthStrips = series.tileShape[1] >= width;
   const bands = new Map<number, { y0: number; y1: number; data: TypedArray }>();
-  // Buffers of bands that are done with, filled again by the next band of the
-  // same size instead of allocating (and faulting in) a fresh one per band.
-  const spare: TypedArray[] = [];
+  // Bands that are done with, and blocks the writer hands back (`release`),
+  // are filled again by the next band or block of the same size.
+  const spare = new SpareArrays();
   const retire = (plane: number) => {
     const band = bands.get(plane);
     if (!band) return;
     bands.delete(plane);
-    if (spare.length < 4) spare.push(band.data);
+    spare.give(band.data);
   };
   const spp = series.samplesPerPixel;
 
   const readWindow = async (plane: number, y0: number, y1: number, x0: number, x1: number): Promise<TypedArray> => {
-    if (!fullWidthStrips || (x0 === 0 && x1 === width)) return series.readWindow(plane, y0, y1, x0, x1);
+    const length = (y1 - y0) * (x1 - x0) * spp;
+    if (!fullWidthStrips || (x0 === 0 && x1 === width)) return series.readWindow(plane, y0, y1, x0, x1, spare.take(Array, length));
     let band = bands.get(plane);
     if (!band || band.y0 !== y0 || band.y1 !== y1) {
       retire(plane);
-      const length = (y1 - y0) * width * spp;
-      const at = spare.findIndex((b) => b.length === length);
-      const data = await series.readWindow(plane, y0, y1, 0, width, at < 0 ? undefined : spare.splice(at, 1)[0]);
+      const data = await series.readWindow(plane, y0, y1, 0, width, spare.take(Array, (y1 - y0) * width * spp));
       band = { y0, y1, data };
       bands.set(plane, band);
     }
     const full = band.data;
-    const out = new Array((y1 - y0) * (x1 - x0) * spp);
+    const out = spare.take(Array, length);
     for (let y = 0; y < y1 - y0; y++) out.set(full.subarray((y * width + x0) * spp, (y * width + x1) * spp) as never, y * (x1 - x0) * spp);
     return out;
   };
@@ -122,14 +122,15 @@ export function tiffSource(series: TiffSeries): ImageSource {
     // Blocks come in C order: a band of another row or of a plane this block does not touch is done with.
     const touched = new Set(planes.map((p) => p.plane));
     for (const [plane, band] of bands) if (band.y0 !== y0 || !touched.has(plane)) retire(plane);
-    // One plane of one sample: the window is the block (a fresh array), no second copy.
+    // One plane of one sample: the window is the block (its own array), no second copy.
     if (planes.length === 1 && spp === 1) return readWindow(planes[0].plane, y0, y1, x0, x1);
-    const out = new Array(stop.reduce((size, s, i) => size * (s - start[i]), 1));
+    const out = spare.take(Array, stop.reduce((size, s, i) => size * (s - start[i]), 1));
     let offset = 0;
     for (const { plane, sample } of planes) {
       const window = await readWindow(plane, y0, y1, x0, x1);
       if (spp === 1) out.set(window as never, offset);
       else for (let i = 0; i < area; i++) out[offset + i] = window[i * spp + sample];
+      spare.give(window);
       offset += area;
     }
     return out;
@@ -146,6 +147,9 @@ export function tiffSource(series: TiffSeries): ImageSource {
       const next = queue.then(() => readBox(start, stop));
       queue = next.catch(() => undefined);
       return next;
+    },
+    release(data) {
+      spare.give(data);
     },
   };
 }

@@ -15,3 +15,4 @@ export { planBlocks, iterateBlocks, blockAt, gridShape, blockCount, MAX_PLANNED_
 export { WorkerPool, type WorkerPoolOptions, type MapOptions } from './pool.js';
 export { serveTasks, type TaskContext, type TaskHandler } from './worker.js';
 export { boundedMap } from './bounded.js';
+export { SpareArrays } from './spare.js';

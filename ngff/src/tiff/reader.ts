@@ -145,7 +145,8 @@ function makeSeries(source: FileSource, header: TiffHeader, pages: TiffPage[], p
         if (into && (into.length !== length || !(into instanceof arrayTypes[dtype]))) {
           throw new FairioError('INVALID_ARGUMENT', `readWindow needs a ${dtype} array of ${length} values to read into`, { path: source.path });
         }
-        out = into ?? allocate(dtype, length);
+        // A reused buffer is cleared: sparse strips or tiles are left as zeros, not stale pixels.
+        out = into ? into.fill(0) : allocate(dtype, length);
       } catch (error) {
         if (error instanceof FairioError) throw error;
         throw new FairioError('INVALID_ARGUMENT', `a window of ${length} values is too large to hold in memory; read it in smaller blocks`, { path: source.path, cause: error });

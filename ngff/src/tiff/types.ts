@@ -55,8 +55,8 @@ export interface TiffSeries {
    * Read rows [y0, y1) and columns [x0, x1) of one plane into a new typed
    * array of length (y1-y0)*(x1-x0)*samplesPerPixel, row-major. Only the
    * strips or tiles that intersect the window are read and decoded.
-   * `into`, when given, is filled and returned instead of a new array (it
-   * must be of the series' data type and exactly that length).
+   * `into`, when given, is overwritten and returned instead of a new array
+   * (it must be of the series' data type and exactly that length).
    */
   readWindow(plane: number, y0: number, y1: number, x0: number, x1: number, into?: TypedArray): Promise<TypedArray>;
   /** Preferred read block [rows, columns]: the tile size, or rows-per-strip × width. */

@@ -24,5 +24,14 @@ export function castArray(data: TypedArray, dtype: DataType): TypedArray {
 /** The same source, delivering pixels of another type. */
 export function castSource(source: ImageSource, dtype: DataType): ImageSource {
   if (source.dtype === dtype) return source;
-  return { shape: source.shape, dtype, read: async (start, stop) => castArray(await source.read(start, stop), dtype) };
+  return {
+    shape: source.shape,
+    dtype,
+    async read(start, stop) {
+      const raw = await source.read(start, stop);
+      const cast = castArray(raw, dtype);
+      source.release?.(raw); // the source's block is copied: done with
+      return cast;
+    },
+  };
 }

@@ -6,6 +6,7 @@
  * never becomes a value that was not there. At an odd edge the window holds
  * the pixels that exist.
  */
+import type { SpareArrays } from '../blocks/spare.js';
 import { mean2x2Uint16 } from '../kernels/index.js';
 import type { TypedArray } from '../zarr/index.js';
 
@@ -32,15 +33,17 @@ function mode4(v: number[], count: number): number {
   return best;
 }
 
-/** Downsample a C-order block of `shape` in y and x; returns an array of the same type. */
-export function downsampleBlock<T extends TypedArray>(data: T, shape: number[], method: Downsampling): T {
+/** Downsample a C-order block of `shape` in y and x; returns an array of the same type (from `spare` when given). */
+export function downsampleBlock<T extends TypedArray>(data: T, shape: number[], method: Downsampling, spare?: SpareArrays): T {
   const n = shape.length;
   const h = shape[n - 2];
   const w = shape[n - 1];
   const planes = shape.slice(0, n - 2).reduce((a, b) => a * b, 1);
   const oh = Math.ceil(h / 2);
   const ow = Math.ceil(w / 2);
-  const out = new (data.constructor as new (length: number) => T)(planes * oh * ow);
+  const type = data.constructor as new (length: number) => T;
+  // Every output pixel is written below, so a reused buffer is fine.
+  const out = spare ? spare.take(type, planes * oh * ow) : new type(planes * oh * ow);
   const src = data as unknown as ArrayLike<number>;
   const dst = out as unknown as number[];
   const round = !(data instanceof Float32Array || data instanceof Float64Array);

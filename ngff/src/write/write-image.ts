@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as zarr from 'zarrita';
 import FileSystemStore from '@zarrita/storage/fs';
-import { boundedMap, blockCount, iterateBlocks } from '../blocks/index.js';
+import { boundedMap, blockCount, iterateBlocks, SpareArrays } from '../blocks/index.js';
 import { writeAtomically } from '../atomic.js';
 import { FairioError } from '../errors.js';
 import type { Axis, ImageLabel } from '../metadata/types.js';
@@ -26,6 +26,11 @@ export interface ImageSource {
   dtype: DataType;
   /** Pixels of the box [start, stop), C order. Called for chunk-aligned boxes, in C order of the grid. */
   read(start: number[], stop: number[]): Promise<TypedArray>;
+  /**
+   * Called with a block that `read` returned once the writer is done with it
+   * (written, downsampled, measured), so the source may refill its memory.
+   */
+  release?(data: TypedArray): void;
 }
 
 export interface WriteImageOptions {
@@ -149,6 +154,7 @@ async function writeLevel0(writer: ArrayWriter, source: ImageSource, range: Chan
       }
       range.add(data, block.start, shape);
       await writer.writeBlock(block.coords, data, shape);
+      source.release?.(data);
     },
     inFlight,
   )) progress();
@@ -187,6 +193,8 @@ interface PendingBlock {
  */
 class PieceGatherer {
   readonly #pending = new Map<string, PendingBlock>();
+  /** Buffers for pieces and blocks of level k+1, handed back when they are written. */
+  readonly spare = new SpareArrays();
   constructor(private readonly writer: ArrayWriter) {}
 
   /** Copy `piece` (level k+1 pixels [start, stop)) into the blocks it overlaps; returns the blocks it completed. */
@@ -205,7 +213,8 @@ class PieceGatherer {
         const bStart = coords.map((c, d) => c * bs[d]);
         const bStop = bStart.map((s, d) => Math.min(shape[d], s + bs[d]));
         const size = bStop.reduce((a, s, d) => a * (s - bStart[d]), 1);
-        block = { coords: [...coords], start: bStart, stop: bStop, data: new (piece.constructor as new (length: number) => TypedArray)(size), missing: size };
+        // Every pixel is overwritten by the pieces before the block is handed over, so a reused buffer is fine.
+        block = { coords: [...coords], start: bStart, stop: bStop, data: this.spare.take(piece.constructor as new (length: number) => TypedArray, size), missing: size };
         this.#pending.set(key, block);
       }
       block.missing -= copyOverlap(piece, start, stop, block.data, block.start, block.stop);
@@ -287,10 +296,12 @@ async function writeLevelsGathered(writers: ArrayWriter[], source: ImageSource, 
     const shape = stop.map((s, i) => s - start[i]);
     const writes: Promise<unknown>[] = [];
     if (level + 1 < writers.length) {
-      const piece = downsampleBlock(data, shape, method);
+      const gatherer = gatherers[level];
       const pStart = start.map((s, d) => (d >= n - 2 ? s / 2 : s));
       const pStop = stop.map((s, d) => (d >= n - 2 ? Math.ceil(s / 2) : s));
-      for (const block of gatherers[level].add(pStart, pStop, piece)) writes.push(emit(level + 1, block.coords, block.start, block.stop, block.data));
+      const piece = downsampleBlock(data, shape, method, gatherer.spare);
+      for (const block of gatherer.add(pStart, pStop, piece)) writes.push(emit(level + 1, block.coords, block.start, block.stop, block.data).then(() => gatherer.spare.give(block.data)));
+      gatherer.spare.give(piece); // copied into the blocks it covers
     }
     writes.push(writers[level].writeBlock(coords, data, shape).then(progress));
     return Promise.all(writes);
@@ -305,6 +316,7 @@ async function writeLevelsGathered(writers: ArrayWriter[], source: ImageSource, 
       }
       range.add(data, block.start, shape);
       await emit(0, block.coords, block.start, block.stop, data);
+      source.release?.(data);
     },
     inFlight,
   ));
