@@ -187,7 +187,7 @@ describe.skipIf(!native)('Blosc1 zstd frames', () => {
     const bytes = smooth(2, 1 << 18);
     const ours = await bloscZstdFrame(bytes, { clevel: 5, shuffle: true, typesize: 2 }, zstd);
     const zstd9 = await zstd.compress(referenceShuffle(bytes, 2), 9);
-    // One block of 512 KiB: the frame is one zstd level-9 frame of the shuffled bytes plus 24 bytes.
+    // One block (512 KiB, under the default block size): the frame is one zstd level-9 frame of the shuffled bytes plus 24 bytes.
     expect(ours.length).toBe(zstd9.length + 16 + 4 + 4);
   });
 
