@@ -72,30 +72,27 @@ export function simdAvailable(): boolean {
   return kernels() !== null;
 }
 
-/** Byte shuffle of `src` (2-byte items, a multiple of 16 of them) into `dst` of the same length. */
-export function shuffle2(src: Uint8Array, dst: Uint8Array): boolean {
+/** Run the shuffle kernel `name` from `src` to `dst` through the scratch memory. */
+function byteTranspose(name: 'shuffle2' | 'unshuffle2', src: Uint8Array, dst: Uint8Array): boolean {
   const k = kernels();
   const items = src.length / 2;
   if (!k || items % STEP !== 0 || dst.length !== src.length || 2 * align(src.length) > MAX_SCRATCH) return false;
   const at = align(src.length);
   const mem = scratch(k, 2 * at);
   mem.set(src, 0);
-  k.exports.shuffle2(0, at, items);
+  k.exports[name](0, at, items);
   dst.set(mem.subarray(at, at + src.length));
   return true;
 }
 
+/** Byte shuffle of `src` (2-byte items, a multiple of 16 of them) into `dst` of the same length. */
+export function shuffle2(src: Uint8Array, dst: Uint8Array): boolean {
+  return byteTranspose('shuffle2', src, dst);
+}
+
 /** Inverse of `shuffle2`. */
 export function unshuffle2(src: Uint8Array, dst: Uint8Array): boolean {
-  const k = kernels();
-  const items = src.length / 2;
-  if (!k || items % STEP !== 0 || dst.length !== src.length || 2 * align(src.length) > MAX_SCRATCH) return false;
-  const at = align(src.length);
-  const mem = scratch(k, 2 * at);
-  mem.set(src, 0);
-  k.exports.unshuffle2(0, at, items);
-  dst.set(mem.subarray(at, at + src.length));
-  return true;
+  return byteTranspose('unshuffle2', src, dst);
 }
 
 /** [min, max] of `data[from, to)`, or undefined when the kernels do not run here (or the range is empty). */
