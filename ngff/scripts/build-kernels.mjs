@@ -1,3 +1,4 @@
+/* global console */
 // Assembles ngff/src/kernels/kernels.wat into ngff/src/kernels/kernels-wasm.ts
 // (the module's bytes in base64), with WABT's wat2wasm from npm:
 //   node ngff/scripts/build-kernels.mjs

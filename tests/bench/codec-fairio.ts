@@ -4,7 +4,8 @@
  * fairio's Zarr writer encodes a chunk (`encodeChunk` of ngff's zarr module,
  * whichever backend it picks: native zstd with fairio's blosc framing, or
  * numcodecs.js's WebAssembly c-blosc) and decoded as fairio's reader decodes
- * one (zarrita's registered blosc codec). run.ts compares it with the same
+ * one (native zstd with fairio's unshuffle where available, as `readBox`
+ * does, else zarrita's registered WebAssembly blosc codec). run.ts compares it with the same
  * codec in zarr-python (numcodecs, native c-blosc) to show how much of a
  * conversion or read gap is the codec itself.
  *
@@ -14,6 +15,8 @@ import * as zarr from 'zarrita';
 import { openTiff } from '@fairio/ngff';
 // Not part of @fairio/ngff's public API: the writer's own chunk encoder, from the build.
 import { encodeChunk, type ArraySpec } from '../../ngff/dist/zarr/index.js';
+import { decodeBloscZstd } from '../../ngff/dist/zarr/blosc.js';
+import { nativeZstd } from '../../ngff/dist/zarr/native-zstd.js';
 
 export interface CodecResult {
   encodeMiBps: number;
@@ -45,9 +48,11 @@ export async function codecSpeed(input: string, count: number, rounds: number): 
   const encode = async (c: Uint8Array) => (await encodeChunk(spec, new Uint16Array(c.buffer, c.byteOffset, c.byteLength / 2), [side, side], { skipEmpty: false }))!;
   const loader = zarr.registry.get('blosc');
   if (!loader) throw new Error('zarrita has no blosc codec registered');
-  const decoder = (await loader()).fromConfig({ cname: 'zstd', clevel: 5, shuffle: 'shuffle', typesize: 2, blocksize: 0 }, { data_type: 'uint16', shape: [side, side], codecs: [] } as never) as unknown as {
+  const wasm = (await loader()).fromConfig({ cname: 'zstd', clevel: 5, shuffle: 'shuffle', typesize: 2, blocksize: 0 }, { data_type: 'uint16', shape: [side, side], codecs: [] } as never) as unknown as {
     decode(bytes: Uint8Array): Promise<unknown> | unknown;
   };
+  const zstd = await nativeZstd();
+  const decoder = { decode: async (bytes: Uint8Array) => (zstd && (await decodeBloscZstd(bytes, zstd))) ?? wasm.decode(bytes) };
   const encoded: Uint8Array[] = [];
   for (const c of chunks) encoded.push(await encode(c));
   for (const e of encoded) await decoder.decode(e); // warm up

@@ -380,7 +380,7 @@ async function main(): Promise<void> {
     },
     breakdown: breakdown.length ? breakdown.map(({ stdout: _o, stderr: _e, ...r }) => ({ ...r, mibPerSecond: inputMiB / r.wallSeconds })) : undefined,
     verification,
-    codec: { ...codec, note: "fairio: the writer's encodeChunk (native zstd + fairio's blosc framing when available, else numcodecs.js WebAssembly c-blosc) and the reader's zarrita blosc codec (numcodecs.js WebAssembly); python: numcodecs (native c-blosc), one thread" },
+    codec: { ...codec, note: "fairio: the writer's encodeChunk (native zstd + fairio's blosc framing when available, else numcodecs.js WebAssembly c-blosc) and the reader's decoder (native zstd + fairio's unshuffle, else numcodecs.js WebAssembly); python: numcodecs (native c-blosc), one thread" },
     reads: { runs: reads, ratios: { fairioStoreChunk: readRatio('fairio', 'chunk'), fairioStorePlane: readRatio('fairio', 'plane'), pythonStoreChunk: readRatio('python', 'chunk') } },
     profile,
   };
