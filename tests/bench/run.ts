@@ -284,8 +284,8 @@ async function main(): Promise<void> {
   log('timing the codec alone (blosc-zstd:5, one thread)');
   type CodecSpeed = { encodeMiBps: number; decodeMiBps: number; compressionRatio: number; chunks: number };
   const codec = {
-    // One libuv thread: fairio's native zstd would otherwise compress a chunk's blocks in parallel.
-    fairio: lastJson<CodecSpeed>((await measure(process.execPath, [tsxCli, path.join(here, 'codec-fairio.ts'), input], { env: { UV_THREADPOOL_SIZE: '1' } })).stdout),
+    // One thread: fairio's native zstd (a tokio runtime) would otherwise compress a chunk's blocks in parallel.
+    fairio: lastJson<CodecSpeed>((await measure(process.execPath, [tsxCli, path.join(here, 'codec-fairio.ts'), input], { env: { UV_THREADPOOL_SIZE: '1', TOKIO_WORKER_THREADS: '1' } })).stdout),
     python: lastJson<CodecSpeed>((await measure(python, [path.join(here, 'reference.py'), 'codec', input])).stdout),
   };
 
