@@ -46,6 +46,8 @@ export interface ViewState {
 interface TileCanvas {
   canvas: HTMLCanvasElement;
   version: string;
+  /** The last frame that drew it (tiles unused the longest are dropped first). */
+  frame: number;
   /** Some planes of this tile failed. */
   failed: boolean;
 }
@@ -78,6 +80,7 @@ export class NgffViewer extends Widget {
   private view: Viewport | undefined;
   private displayVersion = 0;
   private frame = 0;
+  private frameCount = 0;
   private autoPending = false;
   private resizeObserver: ResizeObserver | undefined;
   private readonly ready: Promise<void>;
@@ -307,7 +310,10 @@ export class NgffViewer extends Widget {
     const version = `${layer.kind === 'image' ? this.displayVersion : 0}|${z}|${t}|${channels.join(',')}`;
     const tileKey = `${layerIndex}|${level.index}|${tile.cy}|${tile.cx}`;
     const cached = this.tiles.get(tileKey);
-    if (cached?.version === version) return cached;
+    if (cached?.version === version) {
+      cached.frame = this.frameCount;
+      return cached;
+    }
     const planes: (PlaneData | undefined)[] = [];
     let width = 0;
     let height = 0;
@@ -342,15 +348,27 @@ export class NgffViewer extends Widget {
     } else {
       canvas.width = 0;
     }
-    const entry = { canvas, version, failed };
+    const entry = { canvas, version, failed, frame: this.frameCount };
     this.tiles.set(tileKey, entry);
     return entry;
+  }
+
+  /** Composited tiles kept beyond those on screen (each up to a chunk's size in RGBA), for panning back. */
+  private static readonly SPARE_TILES = 128;
+
+  /** Drop the composited tiles unused the longest (their planes stay in the plane cache). */
+  private trimTiles(): void {
+    const excess = this.tiles.size - NgffViewer.SPARE_TILES;
+    if (excess <= 0) return;
+    const old = [...this.tiles].filter(([, t]) => t.frame < this.frameCount).sort((a, b) => a[1].frame - b[1].frame);
+    for (const [key] of old.slice(0, excess)) this.tiles.delete(key);
   }
 
   private draw(): void {
     const view = this.view;
     const image = this.image;
     if (!view || !image) return;
+    this.frameCount += 1;
     const dpr = window.devicePixelRatio || 1;
     const ctx = this.canvas.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -392,6 +410,7 @@ export class NgffViewer extends Widget {
         ctx.restore();
       }
     }
+    this.trimTiles();
     this.drawScaleBar(view);
     const stats = this.loader.stats;
     this.statsNode.textContent = `level ${shownLevel} · ${stats.chunksFetched} chunks fetched${this.measure.firstFullRenderMs !== undefined ? ` · first full view ${Math.round(this.measure.firstFullRenderMs)} ms` : ''}`;
