@@ -13,9 +13,11 @@
  *      `fairio:ngff-open-viewer` command; timed in the page from the command
  *      to the viewer's `data-state="complete"` (everything in view drawn at
  *      the level that fits), with the viewer's own `data-first-render-ms`;
- *    - ome-zarr.js (npm, bundled with esbuild into a static page on another
- *      port): `NgffImage.load` + `renderRgba` of the level that fits the same
- *      canvas size, drawn; timed from the call to the frame after the draw.
+ *    - two references, each bundled with esbuild into a static page on
+ *      another port with a canvas of the viewer's size (viewer-pages/):
+ *      ome-zarr.js (`NgffImage.load` + `renderRgba` of the level that fits,
+ *      drawn; timed to the frame after the draw) and Viv, vizarr's engine
+ *      (deck.gl `MultiscaleImageLayer` fitted, timed to `onViewportLoad`).
  *    For both: the chunk requests (per level) and metadata requests the
  *    server saw for that view, and main-thread long tasks (PerformanceObserver
  *    'longtask') while it loaded.
@@ -25,7 +27,7 @@
  * Prints a table and writes tests/bench/results/viewer.json. Targets: first
  * full view < 1 s; only visible chunks at one level (plus the coarsest level
  * the viewer shows first); no long task while panning. The machine is shared:
- * only the ratio to ome-zarr.js in the same run means much.
+ * only the ratios to the references in the same run mean much.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -128,8 +130,13 @@ async function viewerMissing(page: Page, lab: JupyterLab): Promise<string | unde
   });
 }
 
+/** The reference pages (tests/bench/viewer-pages/NAME.ts, each exposing `window.showReference(url)`). */
+const REFERENCES = { 'ome-zarr.js': 'ome-zarr-js', viv: 'viv' } as const;
+type Reference = keyof typeof REFERENCES;
+type Side = 'fairio' | Reference;
+
 interface FirstView {
-  side: 'fairio' | 'ome-zarr.js';
+  side: Side;
   repeat: number;
   ms: number;
   /** fairio: the viewer's own figure (from its construction). */
@@ -166,14 +173,14 @@ async function fairioFirstView(browser: BrowserSession, lab: JupyterLab, server:
   return { side: 'fairio', repeat, ms, viewerMs: Number(data.firstRenderMs), level: data.level, requests: requestsSince(server, from, storePath), longTasks: await longTasks(page) };
 }
 
-async function omeZarrJsFirstView(browser: BrowserSession, pageUrl: string, server: StaticServer, storeUrl: string, storePath: string, repeat: number, canvas: { width: number; height: number }): Promise<FirstView> {
+async function referenceFirstView(side: Reference, browser: BrowserSession, pageUrl: string, server: StaticServer, storeUrl: string, storePath: string, repeat: number): Promise<FirstView> {
   const { page } = browser;
-  await page.goto(`${pageUrl}?width=${canvas.width}&height=${canvas.height}`);
-  await page.waitForFunction(() => 'showOmeZarr' in window);
+  await page.goto(pageUrl);
+  await page.waitForFunction(() => 'showReference' in window);
   await watchLongTasks(page);
   const from = server.requests.length;
-  const r = await page.evaluate((url) => (window as unknown as { showOmeZarr(url: string): Promise<{ ms: number; width: number; height: number }> }).showOmeZarr(url), storeUrl);
-  return { side: 'ome-zarr.js', repeat, ms: r.ms, level: `${r.width}×${r.height}`, requests: requestsSince(server, from, storePath), longTasks: await longTasks(page) };
+  const r = await page.evaluate((url) => (window as unknown as { showReference(url: string): Promise<{ ms: number; width?: number; height?: number; tiles?: number }> }).showReference(url), storeUrl);
+  return { side, repeat, ms: r.ms, level: r.width ? `${r.width}×${r.height}` : `${r.tiles} tiles`, requests: requestsSince(server, from, storePath), longTasks: await longTasks(page) };
 }
 
 /** Zoom to 1/4, then drag the view around for about 3 s; long tasks and chunks of that time. */
@@ -227,7 +234,9 @@ async function main(): Promise<void> {
   let lab: JupyterLab | undefined;
   let browser: BrowserSession | undefined;
   try {
-    await build({ entryPoints: [path.join(here, 'viewer-pages', 'ome-zarr-js.ts')], bundle: true, format: 'esm', platform: 'browser', outfile: path.join(pageDir, 'ome-zarr-js.js'), logLevel: 'warning' });
+    for (const name of Object.values(REFERENCES)) {
+      await build({ entryPoints: [path.join(here, 'viewer-pages', `${name}.ts`)], bundle: true, format: 'esm', platform: 'browser', outfile: path.join(pageDir, `${name}.js`), logLevel: 'warning' });
+    }
     data = await serveFolder(dataDir, { cors: true });
     log('starting JupyterLab with jupyterlab-fairio');
     lab = await startJupyterLab();
@@ -239,23 +248,27 @@ async function main(): Promise<void> {
     let canvas = { width: 1024, height: 700 };
     if (missingViewer) log(`fairio side skipped: ${missingViewer}`);
     else {
-      // The ome-zarr.js page gets a canvas the size of the fairio viewer's (measured in a warm-up run).
+      // The reference pages get a canvas the size of the fairio viewer's (measured in a warm-up run).
       const first = await fairioFirstView(browser, lab, data, storeUrl, storePath, -1);
       canvas = await browser.page.$eval(`${VIEWER} .jp-FairioViewer-canvas`, (c) => ({ width: (c as HTMLCanvasElement).width, height: (c as HTMLCanvasElement).height }));
       log(`warm-up: fairio ${first.ms.toFixed(0)} ms; viewer canvas ${canvas.width} × ${canvas.height}`);
     }
-    fs.writeFileSync(
-      path.join(pageDir, 'index.html'),
-      `<!doctype html><html><body style="margin:0;background:#000"><canvas width="${canvas.width}" height="${canvas.height}"></canvas><script type="module" src="ome-zarr-js.js"></script></body></html>`,
-    );
+    for (const name of Object.values(REFERENCES)) {
+      fs.writeFileSync(
+        path.join(pageDir, `${name}.html`),
+        `<!doctype html><html><body style="margin:0;background:#000"><canvas width="${canvas.width}" height="${canvas.height}" style="width:${canvas.width}px;height:${canvas.height}px"></canvas><script type="module" src="${name}.js"></script></body></html>`,
+      );
+    }
     pages = await serveFolder(pageDir);
 
     const views: FirstView[] = [];
     for (let repeat = 0; repeat < REPEATS; repeat++) {
-      const order = repeat % 2 === 0 ? (['fairio', 'ome-zarr.js'] as const) : (['ome-zarr.js', 'fairio'] as const);
+      // Each repeat starts with another side.
+      const sides: Side[] = ['fairio', ...(Object.keys(REFERENCES) as Reference[])];
+      const order = [...sides.slice(repeat % sides.length), ...sides.slice(0, repeat % sides.length)];
       for (const side of order) {
         if (side === 'fairio' && missingViewer) continue;
-        const v = side === 'fairio' ? await fairioFirstView(browser, lab, data, storeUrl, storePath, repeat) : await omeZarrJsFirstView(browser, `${pages.url}/index.html`, data, storeUrl, storePath, repeat, canvas);
+        const v = side === 'fairio' ? await fairioFirstView(browser, lab, data, storeUrl, storePath, repeat) : await referenceFirstView(side, browser, `${pages.url}/${REFERENCES[side]}.html`, data, storeUrl, storePath, repeat);
         log(`${side} (${repeat + 1}): ${v.ms.toFixed(0)} ms, ${v.requests.chunks} chunk requests ${JSON.stringify(v.requests.chunksByLevel)}, long tasks ${JSON.stringify(v.longTasks)}`);
         views.push(v);
       }
@@ -268,22 +281,30 @@ async function main(): Promise<void> {
     }
 
     const side = (s: FirstView['side']) => views.filter((v) => v.side === s);
-    const summary = (s: FirstView['side']) => side(s).length === 0 ? undefined : ({
+    const summary = (s: Side) => side(s).length === 0 ? undefined : ({
       medianMs: median(side(s).map((v) => v.ms)),
       bestMs: Math.min(...side(s).map((v) => v.ms)),
       chunkRequests: side(s)[0].requests.chunksByLevel,
       maxLongTaskMs: Math.max(0, ...side(s).flatMap((v) => v.longTasks)),
     });
     const fairio = summary('fairio');
-    const reference = summary('ome-zarr.js');
+    const references = Object.fromEntries((Object.keys(REFERENCES) as Reference[]).map((r) => [r, summary(r)]));
     const packageVersion = (name: string) => (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
     const result = {
       finishedAt: new Date().toISOString(),
-      machine: { nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model, load: os.loadavg(), chromium: browser.context.browser()?.version() ?? spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout.trim(), omeZarrJs: packageVersion('ome-zarr.js') },
+      machine: { nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model, load: os.loadavg(), chromium: browser.context.browser()?.version() ?? spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout.trim(), omeZarrJs: packageVersion('ome-zarr.js'), viv: packageVersion('@hms-dbmi/viv'), deckGl: packageVersion('@deck.gl/core') },
       store: { path: path.relative(root, store), shape: [SIZE, SIZE], dtype: 'uint16', chunks: [512, 512], compressor: 'blosc-zstd:5', ngff: '0.5' },
       canvas,
       fairioSkipped: missingViewer,
-      firstView: { runs: views, fairio, omeZarrJs: reference, ratio: fairio && reference ? reference.medianMs / fairio.medianMs : undefined, targetMs: TARGET_FIRST_VIEW_MS, met: fairio ? fairio.medianMs < TARGET_FIRST_VIEW_MS : undefined },
+      firstView: {
+        runs: views,
+        fairio,
+        references,
+        /** Reference median / fairio median: above 1, fairio is faster. */
+        ratios: Object.fromEntries(Object.entries(references).map(([r, s]) => [r, fairio && s ? s.medianMs / fairio.medianMs : undefined])),
+        targetMs: TARGET_FIRST_VIEW_MS,
+        met: fairio ? fairio.medianMs < TARGET_FIRST_VIEW_MS : undefined,
+      },
       pan: pan && { ...pan, targetLongTaskMs: LONG_TASK_MS, met: pan.longTasks.length === 0 },
     };
     const resultsDir = path.join(here, 'results');
@@ -295,9 +316,9 @@ async function main(): Promise<void> {
         `viewer benchmark — ${SIZE} × ${SIZE} uint16, 512² chunks, canvas ${canvas.width} × ${canvas.height}, ${REPEATS} repeats, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
         `side         median ms  best ms  chunk requests by level  max long task ms (loading)`,
         row('fairio', fairio),
-        row('ome-zarr.js', reference),
-        fairio && result.firstView.ratio !== undefined
-          ? `first view: fairio ${fairio.medianMs < TARGET_FIRST_VIEW_MS ? 'meets' : 'misses'} the < ${TARGET_FIRST_VIEW_MS} ms target; ome-zarr.js / fairio ${result.firstView.ratio.toFixed(2)}×`
+        ...Object.entries(references).map(([r, s]) => row(r, s)),
+        fairio
+          ? `first view: fairio ${fairio.medianMs < TARGET_FIRST_VIEW_MS ? 'meets' : 'misses'} the < ${TARGET_FIRST_VIEW_MS} ms target; reference / fairio: ${Object.entries(result.firstView.ratios).map(([r, x]) => `${r} ${x?.toFixed(2)}×`).join(', ')}`
           : `fairio not measured: ${missingViewer}`,
         pan ? `panning (fairio, zoom 1/4, ${pan.seconds.toFixed(1)} s): ${pan.requests.chunks} chunk requests ${JSON.stringify(pan.requests.chunksByLevel)}, ${pan.longTasks.length} long task(s)${pan.longTasks.length ? ` (max ${Math.max(...pan.longTasks)} ms)` : ''}` : '',
         `written to ${path.relative(root, path.join(resultsDir, 'viewer.json'))}`,

@@ -31,4 +31,4 @@ async function show(url: string): Promise<Rendered> {
   return { ms: performance.now() - started, width, height };
 }
 
-(window as unknown as { showOmeZarr: typeof show }).showOmeZarr = show;
+(window as unknown as { showReference: typeof show }).showReference = show;
