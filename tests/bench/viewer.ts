@@ -39,6 +39,7 @@ import type { Page } from 'playwright-core';
 import { serveFolder, type StaticServer } from '../helpers/static-server.js';
 import { hasChromium, openBrowser, type BrowserSession } from '../jupyterlab/chromium.js';
 import { hasJupyterLab, startJupyterLab, type JupyterLab } from '../jupyterlab/jupyterlab-server.js';
+import { command, VIEWER, waitComplete, waitForLab } from '../jupyterlab/viewer-session.js';
 import { ensureInput } from './generate.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,7 +49,6 @@ const SIZE = 16384;
 const REPEATS = Number(process.env.FAIRIO_BENCH_REPEATS ?? 3);
 const TARGET_FIRST_VIEW_MS = 1000;
 const LONG_TASK_MS = 50;
-const VIEWER = '.jp-FairioViewer:not(.lm-mod-hidden)';
 
 function log(line: string): void {
   process.stderr.write(`[bench:viewer] ${line}\n`);
@@ -113,21 +113,15 @@ async function longTasks(page: Page): Promise<number[]> {
   return page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.map((d) => Math.round(d)));
 }
 
-/** Resolves in the page when the visible viewer reports complete; ms since `since`. */
-async function waitComplete(page: Page, timeout = 120_000): Promise<void> {
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.waitForFunction((selector) => (document.querySelector(selector) as HTMLElement | null)?.dataset.state === 'complete', VIEWER, { timeout, polling: 'raf' });
-}
-
 /** Why fairio's viewer cannot be driven in this JupyterLab, or undefined when it can. */
 async function viewerMissing(page: Page, lab: JupyterLab): Promise<string | undefined> {
-  await page.goto(lab.labUrl('bench-probe'));
-  await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 120_000 });
-  return page.evaluate(() => {
-    const app = (window as unknown as { jupyterapp?: { commands: { hasCommand(id: string): boolean } } }).jupyterapp;
-    if (!app) return 'JupyterLab does not expose window.jupyterapp (the harness starts it without --LabApp.expose_app_in_browser)';
-    return app.commands.hasCommand('fairio:ngff-open-viewer') ? undefined : 'the extension has no fairio:ngff-open-viewer command (no viewer yet)';
-  });
+  try {
+    await waitForLab(page, lab.labUrl('bench-probe'));
+  } catch (error) {
+    return `JupyterLab with the extension did not come up with window.jupyterapp (--LabApp.expose_app_in_browser): ${(error as Error).message.split('\n')[0]}`;
+  }
+  const has = await page.evaluate(() => (window as unknown as { jupyterapp: { commands: { hasCommand(id: string): boolean } } }).jupyterapp.commands.hasCommand('fairio:ngff-open-viewer'));
+  return has ? undefined : 'the extension has no fairio:ngff-open-viewer command (no viewer yet)';
 }
 
 /** The reference pages (tests/bench/viewer-pages/NAME.ts, each exposing `window.showReference(url)`). */
@@ -148,9 +142,7 @@ interface FirstView {
 
 async function fairioFirstView(browser: BrowserSession, lab: JupyterLab, server: StaticServer, storeUrl: string, storePath: string, repeat: number): Promise<FirstView> {
   const { page } = browser;
-  await page.goto(lab.labUrl(`bench-${repeat}`));
-  await page.waitForFunction(() => (window as unknown as { jupyterapp?: { commands: { hasCommand(id: string): boolean } } }).jupyterapp?.commands.hasCommand('fairio:ngff-open-viewer'), undefined, { timeout: 120_000 });
-  await page.evaluate(() => (window as unknown as { jupyterapp: { restored: Promise<void> } }).jupyterapp.restored);
+  await waitForLab(page, lab.labUrl(`bench-${repeat}`));
   await watchLongTasks(page);
   const from = server.requests.length;
   // Timed in the page: from the command to the first frame where the viewer says complete.
@@ -173,20 +165,25 @@ async function fairioFirstView(browser: BrowserSession, lab: JupyterLab, server:
   return { side: 'fairio', repeat, ms, viewerMs: Number(data.firstRenderMs), level: data.level, requests: requestsSince(server, from, storePath), longTasks: await longTasks(page) };
 }
 
-async function referenceFirstView(side: Reference, browser: BrowserSession, pageUrl: string, server: StaticServer, storeUrl: string, storePath: string, repeat: number): Promise<FirstView> {
+/**
+ * `targetSize`: the size of the pyramid level the fairio viewer shows for the canvas (the smallest at least as
+ * large as the canvas); ome-zarr.js renders the largest level not above its target, so it gets that level's size
+ * and shows the same pixels. Viv chooses its level itself.
+ */
+async function referenceFirstView(side: Reference, browser: BrowserSession, pageUrl: string, server: StaticServer, storeUrl: string, storePath: string, repeat: number, targetSize: number): Promise<FirstView> {
   const { page } = browser;
   await page.goto(pageUrl);
   await page.waitForFunction(() => 'showReference' in window);
   await watchLongTasks(page);
   const from = server.requests.length;
-  const r = await page.evaluate((url) => (window as unknown as { showReference(url: string): Promise<{ ms: number; width?: number; height?: number; tiles?: number }> }).showReference(url), storeUrl);
+  const r = await page.evaluate(([url, size]) => (window as unknown as { showReference(url: string, size: number): Promise<{ ms: number; width?: number; height?: number; tiles?: number }> }).showReference(url, size), [storeUrl, targetSize] as const);
   return { side, repeat, ms: r.ms, level: r.width ? `${r.width}×${r.height}` : `${r.tiles} tiles`, requests: requestsSince(server, from, storePath), longTasks: await longTasks(page) };
 }
 
 /** Zoom to 1/4, then drag the view around for about 3 s; long tasks and chunks of that time. */
 async function fairioPan(browser: BrowserSession, server: StaticServer, storePath: string) {
   const { page } = browser;
-  await page.evaluate(() => (window as unknown as { jupyterapp: { commands: { execute(id: string, args: unknown): Promise<unknown> } } }).jupyterapp.commands.execute('fairio:ngff-set-view', { centerX: 4096, centerY: 4096, zoom: 0.25 }));
+  await command(page, 'fairio:ngff-set-view', { centerX: 4096, centerY: 4096, zoom: 0.25 });
   await waitComplete(page);
   const box = await page.locator(`${VIEWER} .jp-FairioViewer-canvas`).boundingBox();
   if (!box) throw new Error('no viewer canvas');
@@ -268,14 +265,16 @@ async function main(): Promise<void> {
       const order = [...sides.slice(repeat % sides.length), ...sides.slice(0, repeat % sides.length)];
       for (const side of order) {
         if (side === 'fairio' && missingViewer) continue;
-        const v = side === 'fairio' ? await fairioFirstView(browser, lab, data, storeUrl, storePath, repeat) : await referenceFirstView(side, browser, `${pages.url}/${REFERENCES[side]}.html`, data, storeUrl, storePath, repeat);
-        log(`${side} (${repeat + 1}): ${v.ms.toFixed(0)} ms, ${v.requests.chunks} chunk requests ${JSON.stringify(v.requests.chunksByLevel)}, long tasks ${JSON.stringify(v.longTasks)}`);
+        const v = side === 'fairio' ? await fairioFirstView(browser, lab, data, storeUrl, storePath, repeat) : await referenceFirstView(side, browser, `${pages.url}/${REFERENCES[side]}.html`, data, storeUrl, storePath, repeat, 2 ** Math.ceil(Math.log2(Math.max(canvas.width, canvas.height))));
+        log(`${side} (${repeat + 1}): ${v.ms.toFixed(0)} ms${v.viewerMs === undefined ? '' : ` (viewer's own ${v.viewerMs} ms, level ${v.level})`}, ${v.requests.chunks} chunk requests ${JSON.stringify(v.requests.chunksByLevel)}, long tasks ${JSON.stringify(v.longTasks)}`);
         views.push(v);
       }
     }
     let pan: Awaited<ReturnType<typeof fairioPan>> | undefined;
     if (!missingViewer) {
       log('panning the fairio viewer');
+      // In a fresh lab page with the viewer open (the last first view may have been a reference page).
+      await fairioFirstView(browser, lab, data, storeUrl, storePath, -2);
       pan = await fairioPan(browser, data, storePath);
       log(`pan: ${pan.seconds.toFixed(1)} s, ${pan.requests.chunks} chunk requests, long tasks ${JSON.stringify(pan.longTasks)}`);
     }

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /**
  * The reference side of the viewer benchmark, bundled with esbuild into a
- * static page: ome-zarr.js (npm) renders the pyramid level that fits the
- * canvas — the same view as the fairio viewer's first, fitted one — and the
+ * static page: ome-zarr.js (npm) renders the pyramid level the fairio viewer
+ * shows for the canvas — the same view as its first, fitted one — and the
  * page draws it, scaled to fit, on a canvas of the same size.
  */
 import { NgffImage } from 'ome-zarr.js';
@@ -13,12 +13,12 @@ interface Rendered {
   height: number;
 }
 
-async function show(url: string): Promise<Rendered> {
+async function show(url: string, targetSize: number): Promise<Rendered> {
   const canvas = document.querySelector('canvas')!;
   const started = performance.now();
   const image = await NgffImage.load(url);
-  // ome-zarr.js picks the smallest level at least this large (along its longer side).
-  const { data, width, height } = await image.renderRgba({ targetSize: Math.max(canvas.width, canvas.height), maxSize: 8192 });
+  // ome-zarr.js renders the largest level whose longer side is not above targetSize.
+  const { data, width, height } = await image.renderRgba({ targetSize, maxSize: 8192 });
   const level = new OffscreenCanvas(width, height);
   level.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0);
   const scale = Math.min(canvas.width / width, canvas.height / height);
