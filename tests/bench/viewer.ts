@@ -194,8 +194,9 @@ async function fairioPan(browser: BrowserSession, server: StaticServer, storePat
   const cy = box.y + box.height / 2;
   await page.mouse.move(cx, cy);
   await page.mouse.down();
-  // Four strokes of 300 px (1200 level-0 pixels each at zoom 1/4), 40 moves each, about 16 ms apart.
-  for (const [dx, dy] of [[-300, 0], [0, -300], [300, 0], [0, 300]] as const) {
+  // Four strokes of 300 × 100 px the same way (1200 × 400 level-0 pixels each at zoom 1/4), 40 moves each,
+  // about 16 ms apart: the view keeps reaching chunks it has not loaded.
+  for (const [dx, dy] of [[-300, -100], [-300, -100], [-300, -100], [-300, -100]] as const) {
     const x0 = cx;
     const y0 = cy;
     for (let i = 1; i <= 40; i++) {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSharedData, missing, shared } from '../helpers/reference.js';
-import { hasChromium, openBrowser, type BrowserSession } from '../jupyterlab/chromium.js';
+import { hasChromium, openBrowser, unexpectedFailedLoads, type BrowserSession } from '../jupyterlab/chromium.js';
 import { hasJupyterLab } from '../jupyterlab/jupyterlab-server.js';
 import { openInSidebar } from '../jupyterlab/ngff-browser.js';
 import { hasJupyterHub, startJupyterHub, type JupyterHub } from './jupyterhub-server.js';
@@ -64,6 +64,7 @@ describe.skipIf(skip)('jupyterlab-fairio under JupyterHub (headless Chromium)', 
     expect(sidebar.levels).toBeGreaterThan(0);
     expect(sidebar.message).toBe('cells.zarr');
     expect(browser.errors).toEqual([]);
+    expect(unexpectedFailedLoads(browser)).toEqual([]);
     expect(browser.external).toEqual([]);
   });
 
