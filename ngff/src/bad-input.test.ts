@@ -128,4 +128,11 @@ describe.skipIf(skip)('bad input', () => {
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toContain('nothing-here.zarr');
   });
+
+  it('a TIFF given where OME-Zarr is expected says to convert it', async () => {
+    const tiff = shared('samples', 'tiff', 'sample.tiff');
+    const error = await failure(() => openOmeZarr(tiff));
+    expect(error.code).toBe('UNSUPPORTED');
+    expect(error.message).toBe(`${tiff}: is a file, not an OME-Zarr folder or .zip; convert a TIFF first with \`fairio convert IN OUT.ome.zarr\``);
+  });
 });
