@@ -137,9 +137,16 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     t = Date.now();
     await runCell(page, 2);
     await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('4 cell runs');
-    await command(page, 'Export the recorded session as an RO-Crate');
     const exported = () => fs.readdirSync(lab.root).find((f) => /^analysis\.session-\d{8}-\d{6}\.crate$/.test(f));
-    for (const deadline = Date.now() + 60_000; !exported(); ) {
+    // A keypress can still go astray on a busy page (the palette closed before Enter): the export's notification says it started.
+    const started = page.locator('.Toastify__toast', { hasText: /Exporting the session|Exported/ });
+    for (let attempt = 1; ; attempt++) {
+      await command(page, 'Export the recorded session as an RO-Crate');
+      const seen = await started.first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
+      if (seen || exported()) break;
+      if (attempt === 3) throw new Error('the export command did not start (no notification) after 3 tries from the palette');
+    }
+    for (const deadline = Date.now() + 180_000; !exported(); ) {
       const dialog = await page.locator('.jp-Dialog').textContent({ timeout: 100 }).catch(() => null);
       if (dialog || Date.now() > deadline) throw new Error(`no crate was exported (${fs.readdirSync(lab.root).join(', ')}): ${dialog ?? 'no message'}\n${browser.errors.join('\n')}`);
       await new Promise((r) => setTimeout(r, 250));

@@ -6,7 +6,7 @@
  * whether the current notebook is being recorded.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification, showErrorMessage } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookActions, type NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -131,6 +131,8 @@ export const recorderPlugin: JupyterFrontEndPlugin<void> = {
       execute: async () => {
         const panel = tracker.currentWidget;
         if (!panel) return;
+        // Saving, scanning for run crates and writing through the contents API take seconds on a busy server: say so.
+        const progress = Notification.emit(`Exporting the session of ${panel.context.path}…`, 'in-progress', { autoClose: false });
         try {
           const recorder = recorders.get(panel);
           if (settings.saveBeforeExport && panel.context.model.dirty) await panel.context.save();
@@ -138,9 +140,11 @@ export const recorderPlugin: JupyterFrontEndPlugin<void> = {
           const record = recorder?.record ?? (await deps.store.latest(panel.context.path));
           if (!record) throw new Error(`${panel.context.path} has no recorded session: start recording first (command "Start recording this notebook session")`);
           const folder = await exportSession(deps.contents, record, { license: settings.license || undefined });
+          Notification.update({ id: progress, message: `Exported ${folder}`, type: 'success', autoClose: 8000 });
           void app.commands.execute('filebrowser:go-to-path', { path: folder }).catch(() => undefined);
           return folder;
         } catch (error) {
+          Notification.dismiss(progress);
           await showErrorMessage('Could not export the session', error as Error);
           return undefined;
         }
