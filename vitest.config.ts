@@ -12,6 +12,7 @@ export default defineConfig({
       '@fairio/ngff': fileURLToPath(new URL('./ngff/src/index.ts', import.meta.url)),
       '@fairio/provenance/browser': fileURLToPath(new URL('./provenance/src/browser.ts', import.meta.url)),
       '@fairio/provenance': fileURLToPath(new URL('./provenance/src/index.ts', import.meta.url)),
+      '@fairio/model-runner/browser': fileURLToPath(new URL('./model-runner/src/browser.ts', import.meta.url)),
       '@fairio/model-runner': fileURLToPath(new URL('./model-runner/src/index.ts', import.meta.url)),
       '@fairio/galaxy-tools': fileURLToPath(new URL('./galaxy-tools/src/index.ts', import.meta.url)),
       '@fairio/workflows': fileURLToPath(new URL('./workflows/src/index.ts', import.meta.url)),

@@ -7,9 +7,10 @@
  */
 import * as os from 'node:os';
 import { FairioError, WorkerPool } from '@fairio/ngff';
-import { featureChannels, featureHalo, checkScalesFit, type FeatureSelection } from '../features/bank.js';
+import { featureChannels, checkScalesFit, type FeatureSelection } from '../features/bank.js';
 import type { PackedForest } from '../forest/forest.js';
 import { channelsOf, type ImageInput } from '../image-input.js';
+import { haloedBox, haloPerAxis } from './region.js';
 import { runBlockTask, shareForest, type BlockTask, type SharedForest } from './tasks.js';
 
 function workerUrl(): URL {
@@ -45,8 +46,7 @@ export class BlockRunner {
     this.spatialDims = spatialDimsOf(image);
     const [, channels, z, y, x] = image.shape5;
     checkScalesFit(selection, this.spatialDims === 3 ? [z, y, x] : [y, x]);
-    const h = featureHalo(selection);
-    this.halo = [this.spatialDims === 3 && !selection.in2d ? h : 0, h, h];
+    this.halo = this.spatialDims === 3 ? haloPerAxis(selection, 3) : [0, ...haloPerAxis(selection, 2)];
     this.channels = channels;
     this.featureCount = featureChannels(selection, channels, this.spatialDims).length;
     if (options.forest) {
@@ -70,8 +70,7 @@ export class BlockRunner {
   async run(kind: BlockTask['kind'], t: number, lo: number[], hi: number[], positions?: Int32Array): Promise<Float32Array | Uint8Array> {
     const [, channels, Z, Y, X] = this.image.shape5;
     const size = [Z, Y, X];
-    const rlo = lo.map((l, d) => Math.max(0, l - this.halo[d]));
-    const rhi = hi.map((h, d) => Math.min(size[d], h + this.halo[d]));
+    const { lo: rlo, hi: rhi } = haloedBox(this.halo, size, { lo, hi });
     const raw = await this.image.read([t, 0, ...rlo], [t + 1, channels, ...rhi]);
     const pixels = channelsOf(raw, channels);
     const dims = this.spatialDims === 3 ? [0, 1, 2] : [1, 2];
