@@ -25,7 +25,7 @@ export { imageAttributes, type ChannelDisplay, type WritableNgffVersion } from '
 export { convertTiff, tiffSource, ngffAxes, type ConvertOptions } from './convert.js';
 export { openTiff, writeTiff, type TiffFile, type TiffSeries } from './tiff/index.js';
 export type { Compressor, DataType, TypedArray } from './zarr/index.js';
-export { planBlocks, iterateBlocks, WorkerPool, serveTasks, type Block, type TaskContext } from './blocks/index.js';
+export { planBlocks, iterateBlocks, WorkerPool, serveTasks, SpareArrays, type Block, type TaskContext } from './blocks/index.js';
 export { validateAttributes, validateStore, formatReport, type ValidationReport, type Finding } from './validate/index.js';
 export { syntheticSample, sampleOmeXml, type SyntheticSample } from './sample.js';
 export { readBox, decodeChunk, pixelArrayFor, type PixelData } from './read-box.js';

@@ -112,7 +112,7 @@ async function childBare(npy: string): Promise<Measured> {
   let tiles = 0;
   for (const tile of m.tiles(plan)) {
     const raw = await m.readPadded(access, tile.regionStart, plan.tileShape, model.inputs[0].pad);
-    const input = m.applyOps(pre.ops, { ...raw, axes: ['batch', 'channel', 'y', 'x'] }, stats);
+    const input = m.applyOps(pre.ops, { ...raw, axes: ['batch', 'channel', 'y', 'x'] }, stats, true); // in place, as fairio does
     await onnx.run([input]);
     tiles++;
   }

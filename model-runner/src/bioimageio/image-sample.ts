@@ -6,9 +6,9 @@
  * model's axis order, read chunk-wise from level 0, and a chunk visitor for
  * the whole-image statistics.
  */
-import { FairioError, readBox, type OmeZarrImage, type PyramidLevel } from '@fairio/ngff';
+import { FairioError, readBox, SpareArrays, type OmeZarrImage, type PyramidLevel } from '@fairio/ngff';
 import type { ChunkVisitor } from './processing/stats.js';
-import { allocate, size, strides, type NdArray, type TensorDtype } from './processing/tensor.js';
+import { allocate, fromSpares, size, strides, type Allocator, type NdArray, type TensorDtype } from './processing/tensor.js';
 import type { TensorSpec } from './spec/model.js';
 import { copyBox, type InputAccess } from './tiling/predict.js';
 
@@ -95,7 +95,7 @@ function inModelOrder(box: NdArray, modelShape: number[], origin: number[], step
 }
 
 /** Rearrange an image box (image axes order) into the model's axis order, picking the selected channels. */
-function toModelOrder(box: NdArray, boxStart: number[], layout: SampleLayout, modelStart: number[], modelShape: number[], dtype: TensorDtype): NdArray {
+function toModelOrder(box: NdArray, boxStart: number[], layout: SampleLayout, modelStart: number[], modelShape: number[], dtype: TensorDtype, take: Allocator): NdArray {
   const boxStrides = strides(box.shape);
   const n = modelShape.length;
   // Stride in the image box for each model axis, and the offset of model index 0.
@@ -109,7 +109,7 @@ function toModelOrder(box: NdArray, boxStart: number[], layout: SampleLayout, mo
     i >= 0 && i === layout.channelAxis ? Array.from({ length: modelShape[k] }, (_, c) => (layout.channels[modelStart[k] + c] - boxStart[i]) * boxStrides[i]) : undefined,
   );
   if (box.dtype === dtype && inModelOrder(box, modelShape, origin, step, channelOffsets)) return { data: box.data, shape: modelShape, dtype };
-  const out = allocate(dtype, size(modelShape));
+  const out = take(dtype, size(modelShape));
   const pos = new Array<number>(n).fill(0);
   const last = n - 1;
   let o = 0;
@@ -202,13 +202,14 @@ class ChunkCache {
 
 const chunkCaches = new WeakMap<object, ChunkCache>();
 
-/** The image box [start, stop) assembled from whole decoded chunks (each decoded once while cached). */
-async function readCached(level: PyramidLevel, start: number[], stop: number[], where: string, dtype: TensorDtype): Promise<NdArray> {
+/** The image box [start, stop) assembled from whole decoded chunks (each decoded once while cached), in a buffer from `take`. */
+async function readCached(level: PyramidLevel, start: number[], stop: number[], where: string, dtype: TensorDtype, take: Allocator): Promise<NdArray> {
   let cache = chunkCaches.get(level.array);
   if (!cache) chunkCaches.set(level.array, (cache = new ChunkCache()));
   const chunks = level.chunks;
   const shape = stop.map((s, i) => s - start[i]);
-  const out: NdArray = { data: allocate(dtype, size(shape)), shape, dtype };
+  // The chunks cover the box, so every element of a reused buffer is overwritten.
+  const out: NdArray = { data: take(dtype, size(shape)), shape, dtype };
   const first = start.map((s, i) => Math.floor(s / chunks[i]));
   const last = stop.map((s, i) => Math.ceil(s / chunks[i]));
   const itemBytes = out.data.BYTES_PER_ELEMENT;
@@ -239,10 +240,10 @@ export function sampleAccess(image: OmeZarrImage, layout: SampleLayout, sample: 
   const where = `${image.group.location.replace(/\/+$/, '')}/${level.path}`;
   return {
     shape: layout.sampleShape,
-    async read(mStart, mStop) {
+    async read(mStart, mStop, take = allocate) {
       const { start, stop } = imageBox(level, layout, position, mStart, mStop);
-      const box = await readCached(level, start, stop, where, dtype);
-      return toModelOrder(box, start, layout, mStart, mStop.map((s, k) => s - mStart[k]), dtype);
+      const box = await readCached(level, start, stop, where, dtype, take);
+      return toModelOrder(box, start, layout, mStart, mStop.map((s, k) => s - mStart[k]), dtype, take);
     },
   };
 }
@@ -254,6 +255,9 @@ export function sampleAccess(image: OmeZarrImage, layout: SampleLayout, sample: 
 export function sampleChunks(image: OmeZarrImage, layout: SampleLayout, samples: number[]): ChunkVisitor {
   const level = image.levels[0];
   return async (visit) => {
+    // A visited box is read no more once `visit` returns: its buffer takes the next one.
+    const spare = new SpareArrays(2);
+    const take = fromSpares(spare);
     for (const sample of samples) {
       const access = sampleAccess(image, layout, sample);
       // Step through the model box in the chunk sizes of the matching image axes.
@@ -263,8 +267,9 @@ export function sampleChunks(image: OmeZarrImage, layout: SampleLayout, samples:
       for (;;) {
         const start = coords.map((c, k) => c * chunk[k]);
         const stop = start.map((s, k) => Math.min(s + chunk[k], layout.sampleShape[k]));
-        const box = await access.read(start, stop);
+        const box = await access.read(start, stop, take);
         visit(box.data, start, box.shape);
+        spare.give(box.data as never);
         let d = grid.length - 1;
         for (; d >= 0; d--) {
           if (++coords[d] < grid[d]) break;

@@ -9,7 +9,7 @@
  * output chunk grid is the tiles' inner size, so each chunk costs one tile
  * and memory holds a few tiles whatever the image size.
  */
-import { FairioError, openOmeZarr, writeImage, type Axis, type DataType, type ImageSource, type TypedArray } from '@fairio/ngff';
+import { FairioError, openOmeZarr, SpareArrays, writeImage, type Axis, type DataType, type ImageSource, type TypedArray } from '@fairio/ngff';
 import type { AnalysisNode, NodeRunContext, NodeRunResult } from '../node.js';
 import { layoutFor, parseChannels, sampleAccess, sampleChunks, sampleCount, type SampleLayout } from './image-sample.js';
 import { onnxRuntimeSoftware, type Device } from './onnx/node.js';
@@ -147,12 +147,15 @@ export async function runPredict(context: NodeRunContext): Promise<NodeRunResult
   const onnx = await openOnnxWorker(weights, { device, intraOpThreads: context.workers, spinning: false });
   try {
     const tile = tileParam === undefined ? undefined : tileParam === 0 ? Infinity : tileParam;
+    // Input tiles and output blocks are refilled instead of allocated per tile (fewer large allocations, less GC):
+    // tiles come back from the ONNX Runtime worker, blocks from the writer once encoded.
+    const spare = new SpareArrays(16);
     const predictions = new Map<number, Promise<TiledPrediction>>();
     const predictionFor = (sample: number) => {
       if (!predictions.has(sample)) {
         // Keep the statistics of the samples in flight only.
         if (predictions.size > 4) predictions.delete(predictions.keys().next().value!);
-        predictions.set(sample, statsOf(sample).then((stats) => new TiledPrediction(model, onnx, sampleAccess(image, layout, sample), { stats, tile })));
+        predictions.set(sample, statsOf(sample).then((stats) => new TiledPrediction(model, onnx, sampleAccess(image, layout, sample), { stats, tile, spare })));
       }
       return predictions.get(sample)!;
     };
@@ -186,6 +189,7 @@ export async function runPredict(context: NodeRunContext): Promise<NodeRunResult
         const arranged = toImageOrder(box, out);
         return (box.dtype === dtype ? arranged.data : castData(arranged.data as never, dtype as never)) as TypedArray;
       },
+      release: (data) => spare.give(data),
     };
     const plan = first.plan;
     await writeImage(destination, source, {

@@ -3,7 +3,7 @@
  * session (onnxruntime-node) and runs it on request, so that a run, which
  * onnxruntime-node performs synchronously on the calling thread, blocks
  * this thread instead of the main one. Inputs arrive and outputs leave as
- * moved buffers (no copies).
+ * moved buffers (no copies), and the inputs' buffers go back after the run.
  */
 import { FairioError, serveTasks } from '@fairio/ngff';
 import { openOnnxModel } from './node.js';
@@ -25,7 +25,9 @@ serveTasks<WorkerTask, WorkerReply>(async (task, { transfer }) => {
   }
   if (!model) throw new FairioError('IO_ERROR', 'the ONNX Runtime worker has no open session (it was restarted after a crash)');
   const outputs = await model.run(task.inputs);
-  // ORT's output tensors own fresh buffers; move them when they are whole buffers of their own.
-  for (const o of outputs) if (o.data.byteOffset === 0 && o.data.byteLength === o.data.buffer.byteLength) transfer(o.data.buffer as ArrayBuffer);
-  return { kind: 'outputs', outputs };
+  // ORT's output tensors own fresh buffers; move them when they are whole buffers of their own. The inputs go back
+  // too (ONNX Runtime reads them only during the run), so the caller refills them instead of allocating new tiles.
+  const inputs = task.inputs.map((t) => t.data);
+  for (const data of [...outputs.map((o) => o.data), ...inputs]) if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) transfer(data.buffer as ArrayBuffer);
+  return { kind: 'outputs', outputs, inputs };
 });

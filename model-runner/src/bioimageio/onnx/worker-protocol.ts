@@ -9,5 +9,6 @@ export type WorkerTask =
 
 export type WorkerReply =
   | { kind: 'opened'; inputTypes: TensorDtype[]; inputShapes: (readonly (number | string)[] | undefined)[]; outputCount: number }
-  | { kind: 'outputs'; outputs: NdArray[] }
+  /** `inputs`: the run's input buffers, handed back for reuse. */
+  | { kind: 'outputs'; outputs: NdArray[]; inputs: NdArray['data'][] }
   | { kind: 'released' };

@@ -1,7 +1,7 @@
 /**
  * The ONNX Runtime session on a worker thread (what `predict` uses): the
  * same numbers as a session on this thread, runs in call order, input
- * buffers moved rather than copied, and a model that does not load refused
+ * buffers moved rather than copied (and handed back after the run), and a model that does not load refused
  * with ONNX Runtime's reason.
  */
 import * as fs from 'node:fs';
@@ -25,8 +25,11 @@ describe('openOnnxWorker', () => {
       const scaled = { ...input, data: (input.data as Float32Array).map((v) => v * 0.5) };
       const [expected, expectedScaled] = [(await here.run([input]))[0], (await here.run([scaled]))[0]];
       const copies = [input, scaled, input].map((t) => ({ ...t, data: (t.data as Float32Array).slice() }));
+      const given = copies.map((t) => t.data.buffer);
       const results = await Promise.all(copies.map((t) => worker.run([t])));
-      for (const t of copies) expect(t.data.byteLength).toBe(0); // moved to the worker, not copied
+      for (const b of given) expect(b.byteLength).toBe(0); // moved to the worker, not copied
+      // …and handed back after the run, unchanged, for the caller to refill.
+      copies.forEach((t, i) => expect(Buffer.from(t.data.buffer).equals(Buffer.from([input, scaled, input][i].data.buffer))).toBe(true));
       expect(results.map(([r]) => r.shape)).toEqual([expected.shape, expected.shape, expected.shape]);
       expect(Buffer.from(results[0][0].data.buffer).equals(Buffer.from(expected.data.buffer))).toBe(true);
       expect(Buffer.from(results[1][0].data.buffer).equals(Buffer.from(expectedScaled.data.buffer))).toBe(true);

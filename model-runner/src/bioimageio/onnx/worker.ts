@@ -22,7 +22,11 @@ function workerUrl(): URL {
 export interface OnnxWorker {
   readonly inputCount: number;
   readonly outputCount: number;
-  /** Run once: inputs by position (their buffers are moved to the worker), outputs by position. */
+  /**
+   * Run once: inputs by position, outputs by position. The inputs' buffers
+   * move to the worker and back: afterwards `inputs[i].data` is the same
+   * memory again (a new view), for the caller to refill.
+   */
   run(inputs: NdArray[]): Promise<NdArray[]>;
   release(): Promise<void>;
 }
@@ -46,6 +50,7 @@ export async function openOnnxWorker(model: string | Uint8Array, options: Sessio
       for (const t of inputs) if (t.data.buffer instanceof ArrayBuffer && t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength) moved.add(t.data.buffer);
       const reply = await pool.run({ kind: 'run', inputs }, [...moved]);
       if (reply.kind !== 'outputs') throw new Error(`unexpected reply ${reply.kind} from the ONNX Runtime worker`);
+      reply.inputs.forEach((data, i) => (inputs[i].data = data));
       return reply.outputs;
     },
     async release() {

@@ -97,3 +97,32 @@ describe('statistics', () => {
     expect(entry.values[0]).toBeCloseTo(std, 9);
   });
 });
+
+describe('processing in place', () => {
+  it.each([
+    { id: 'zero_mean_unit_variance', kwargs: { axes: ['y', 'x'] } },
+    { id: 'scale_range', kwargs: { axes: ['y', 'x'], min_percentile: 1, max_percentile: 99.8 } },
+    { id: 'scale_linear', kwargs: { gain: [2, 3], offset: [-1, 1], axis: 'channel' } },
+    { id: 'clip', kwargs: { min: 2, max: 30 } },
+    { id: 'sigmoid', kwargs: {} },
+  ])('$id with reuse writes the same numbers into the given buffer', async (step) => {
+    const op = createOp(step, 'raw');
+    const t = sampleTensor();
+    const stats = await computeStats(op.measures, { axes: t.axes, shape: t.shape }, wholeArray(t.data, t.shape));
+    const fresh = applyOps([op], t, stats);
+    expect(fresh.data).not.toBe(t.data); // without reuse the input stays as it was
+    const own = { ...t, data: t.data.slice() };
+    const inPlace = applyOps([op], own, stats, true);
+    expect(inPlace.data).toBe(own.data);
+    expect(Buffer.from(inPlace.data.buffer).equals(Buffer.from(fresh.data.buffer))).toBe(true);
+  });
+
+  it('leaves the input alone without reuse, but later steps overwrite the first step\'s own output', async () => {
+    const ops = [createOp({ id: 'scale_linear', kwargs: { gain: 2 } }, 'raw'), createOp({ id: 'sigmoid', kwargs: {} }, 'raw')];
+    const t = sampleTensor();
+    const before = t.data.slice();
+    const out = applyOps(ops, t, new Map());
+    expect(Buffer.from(t.data.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+    expect(Array.from(out.data as Float32Array).slice(0, 3)).toEqual(Array.from(before.slice(0, 3)).map((v) => Math.fround(1 / (1 + Math.exp(-Math.fround(v * 2))))));
+  });
+});

@@ -30,7 +30,13 @@ export interface ProcessingOp {
   id: string;
   /** Statistics it needs, computed over the whole image before any tile runs. */
   measures: Measure[];
-  apply(tensor: Tensor, stats: StatValues): Tensor;
+  /**
+   * The processed tensor. With `reuse`, the op may write its result into
+   * `tensor.data` (when the element type stays the same): the caller owns
+   * that buffer and reads the input no more, so a tile is processed in place
+   * instead of into a fresh array per step.
+   */
+  apply(tensor: Tensor, stats: StatValues, reuse?: boolean): Tensor;
 }
 
 type Kwargs = Record<string, unknown>;
@@ -41,12 +47,19 @@ function unsupported(message: string): never {
 
 const floatOut = (t: Tensor): TensorDtype => (t.dtype === 'float64' ? 'float64' : t.dtype === 'float32' ? 'float32' : 'float64');
 
+/** Where a float op writes: the input's own buffer when it may be reused and already has the result's type, else a new array. */
+function floatTarget(t: Tensor, dtype: TensorDtype, reuse: boolean | undefined): Float32Array | Float64Array {
+  const Type = dtype === 'float64' ? Float64Array : Float32Array;
+  return reuse && t.data instanceof Type ? t.data : new Type(t.data.length);
+}
+
 /** Map every element; `kernel(v, group)` where group indexes the positions along `kept` axes. */
-function mapElements(t: Tensor, kept: string[], dtype: TensorDtype, kernel: (v: number, group: number) => number): Tensor {
+function mapElements(t: Tensor, kept: string[], dtype: TensorDtype, kernel: (v: number, group: number) => number, reuse?: boolean): Tensor {
   const missing = kept.filter((a) => !t.axes.includes(a));
   if (missing.length) unsupported(`tensor has no axis ${missing.join(', ')} (axes: ${t.axes.join(', ')})`);
   const mask = t.axes.map((a) => kept.includes(a));
-  const out = new (dtype === 'float64' ? Float64Array : Float32Array)(t.data.length);
+  // Element i is read before it is written, so the input's buffer may take the output.
+  const out = floatTarget(t, dtype, reuse);
   const data = t.data;
   forEachRun(t.shape, mask, (g, from, to) => {
     for (let i = from; i < to; i++) out[i] = kernel(Number(data[i]), g);
@@ -59,12 +72,12 @@ function mapElements(t: Tensor, kept: string[], dtype: TensorDtype, kernel: (v: 
  * kernels of the normalising ops (the divisor computed once per group), in
  * one monomorphic loop per run instead of a closure call per element.
  */
-function subtractDivide(t: Tensor, kept: string[], dtype: TensorDtype, sub: ArrayLike<number>, div: ArrayLike<number>): Tensor {
+function subtractDivide(t: Tensor, kept: string[], dtype: TensorDtype, sub: ArrayLike<number>, div: ArrayLike<number>, reuse?: boolean): Tensor {
   const missing = kept.filter((a) => !t.axes.includes(a));
   if (missing.length) unsupported(`tensor has no axis ${missing.join(', ')} (axes: ${t.axes.join(', ')})`);
-  if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) return mapElements(t, kept, dtype, (v, g) => (v - sub[g]) / div[g]);
+  if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) return mapElements(t, kept, dtype, (v, g) => (v - sub[g]) / div[g], reuse);
   const mask = t.axes.map((a) => kept.includes(a));
-  const out = new (dtype === 'float64' ? Float64Array : Float32Array)(t.data.length);
+  const out = floatTarget(t, dtype, reuse);
   const data = t.data;
   forEachRun(t.shape, mask, (g, from, to) => {
     const a = sub[g];
@@ -133,7 +146,7 @@ export function clip(kwargs: Kwargs, tensorId: string): ProcessingOp {
   return {
     id: 'clip',
     measures: [min, max].filter((b): b is Measure => typeof b === 'object'),
-    apply(t, stats) {
+    apply(t, stats, reuse) {
       const lo = typeof min === 'object' ? statOf(stats, min, t) : undefined;
       const hi = typeof max === 'object' ? statOf(stats, max, t) : undefined;
       const kept = lo?.kept ?? hi?.kept ?? [];
@@ -143,7 +156,7 @@ export function clip(kwargs: Kwargs, tensorId: string): ProcessingOp {
         if (a !== undefined && v < a) v = a;
         if (b !== undefined && v > b) v = b;
         return v;
-      });
+      }, reuse);
     },
   };
 }
@@ -160,10 +173,10 @@ export function fixedZeroMeanUnitVariance(kwargs: Kwargs): ProcessingOp {
   return {
     id: 'fixed_zero_mean_unit_variance',
     measures: [],
-    apply(t) {
+    apply(t, _stats, reuse) {
       const m = alongAxis(t, kwargs.axis as string | undefined, means, 'mean');
       const s = alongAxis(t, kwargs.axis as string | undefined, stds, 'std');
-      return subtractDivide(t, m.kept, floatOut(t), m.values, s.values.map((v) => v + eps));
+      return subtractDivide(t, m.kept, floatOut(t), m.values, s.values.map((v) => v + eps), reuse);
     },
   };
 }
@@ -174,7 +187,7 @@ export function scaleLinear(kwargs: Kwargs): ProcessingOp {
   return {
     id: 'scale_linear',
     measures: [],
-    apply(t) {
+    apply(t, _stats, reuse) {
       const axis = kwargs.axis as string | undefined;
       const g = alongAxis(t, axis, gains.length === 1 && offsets.length > 1 ? [gains[0]] : gains, 'gain');
       const o = alongAxis(t, axis, offsets, 'offset');
@@ -182,7 +195,7 @@ export function scaleLinear(kwargs: Kwargs): ProcessingOp {
       const n = Math.max(g.values.length, o.values.length);
       const gain = g.values.length === n ? g.values : new Array(n).fill(g.values[0]);
       const offset = o.values.length === n ? o.values : new Array(n).fill(o.values[0]);
-      return mapElements(t, kept, floatOut(t), (v, k) => v * gain[k] + offset[k]);
+      return mapElements(t, kept, floatOut(t), (v, k) => v * gain[k] + offset[k], reuse);
     },
   };
 }
@@ -195,10 +208,10 @@ export function zeroMeanUnitVariance(kwargs: Kwargs, tensorId: string): Processi
   return {
     id: 'zero_mean_unit_variance',
     measures: [mean, std],
-    apply(t, stats) {
+    apply(t, stats, reuse) {
       const m = statOf(stats, mean, t);
       const s = statOf(stats, std, t);
-      return subtractDivide(t, m.kept, floatOut(t), m.values, s.values.map((v) => v + eps));
+      return subtractDivide(t, m.kept, floatOut(t), m.values, s.values.map((v) => v + eps), reuse);
     },
   };
 }
@@ -213,10 +226,10 @@ export function scaleRange(kwargs: Kwargs, tensorId: string): ProcessingOp {
   return {
     id: 'scale_range',
     measures: [lower, upper],
-    apply(t, stats) {
+    apply(t, stats, reuse) {
       const lo = statOf(stats, lower, t);
       const hi = statOf(stats, upper, t);
-      return subtractDivide(t, lo.kept, floatOut(t), lo.values, hi.values.map((v, g) => v - lo.values[g] + eps));
+      return subtractDivide(t, lo.kept, floatOut(t), lo.values, hi.values.map((v, g) => v - lo.values[g] + eps), reuse);
     },
   };
 }
@@ -234,9 +247,9 @@ export function scaleMeanVariance(kwargs: Kwargs, tensorId: string): ProcessingO
   return {
     id: 'scale_mean_variance',
     measures,
-    apply(t, stats) {
+    apply(t, stats, reuse) {
       const [m, s, rm, rs] = measures.map((x) => statOf(stats, x, t));
-      return mapElements(t, m.kept, floatOut(t), (v, g) => ((v - m.values[g]) / (s.values[g] + eps)) * (rs.values[g] + eps) + rm.values[g]);
+      return mapElements(t, m.kept, floatOut(t), (v, g) => ((v - m.values[g]) / (s.values[g] + eps)) * (rs.values[g] + eps) + rm.values[g], reuse);
     },
   };
 }
@@ -245,11 +258,11 @@ export function sigmoid(): ProcessingOp {
   return {
     id: 'sigmoid',
     measures: [],
-    apply(t) {
+    apply(t, _stats, reuse) {
       const dtype = floatOut(t);
-      if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) return mapElements(t, [], dtype, (v) => 1 / (1 + Math.exp(-v)));
+      if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) return mapElements(t, [], dtype, (v) => 1 / (1 + Math.exp(-v)), reuse);
       const data = t.data;
-      const out = new (dtype === 'float64' ? Float64Array : Float32Array)(data.length);
+      const out = floatTarget(t, dtype, reuse);
       for (let i = 0; i < data.length; i++) out[i] = 1 / (1 + Math.exp(-data[i]));
       return { ...t, data: out, dtype };
     },
@@ -312,7 +325,12 @@ export function createOp(step: { id: string; kwargs: Kwargs }, tensorId: string)
   }
 }
 
-/** Apply ops in order. */
-export function applyOps(ops: ProcessingOp[], tensor: Tensor, stats: StatValues): Tensor {
-  return ops.reduce((t, op) => op.apply(t, stats), tensor);
+/**
+ * Apply ops in order. With `reuse` the caller hands over `tensor.data` (it
+ * owns the buffer and reads it no more), and the ops run in place where the
+ * element type allows; without it the input is left as it was, and only
+ * buffers the ops made themselves are overwritten by the steps after.
+ */
+export function applyOps(ops: ProcessingOp[], tensor: Tensor, stats: StatValues, reuse = false): Tensor {
+  return ops.reduce((t, op) => op.apply(t, stats, reuse || t.data !== tensor.data), tensor);
 }

@@ -54,6 +54,14 @@ export function allocate(dtype: TensorDtype, n: number): TypedArray {
   return new DTYPES[dtype].array(n);
 }
 
+/** Where a step gets its buffers: `allocate` (fresh zeros) or a pool of reused ones (stale contents, every element is written). */
+export type Allocator = (dtype: TensorDtype, n: number) => TypedArray;
+
+/** Buffers from a pool of spare arrays (ngff's `SpareArrays`), fresh ones when it has none of the size. */
+export function fromSpares(spare: { take(type: new (n: number) => never, n: number): unknown }): Allocator {
+  return (dtype, n) => spare.take(DTYPES[dtype].array as never, n) as TypedArray;
+}
+
 /** Element i as a JS number (64-bit integers are converted, exactly up to 2^53). */
 export function numberAt(data: TypedArray, i: number): number {
   return Number(data[i]);

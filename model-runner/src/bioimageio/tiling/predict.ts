@@ -12,20 +12,29 @@ import { FairioError } from '@fairio/ngff';
 import { applyOps, type ProcessingOp } from '../processing/ops.js';
 import { measuresByTensor, processingFor, type TensorProcessing } from '../processing/pipeline.js';
 import { computeStats, wholeArray, type StatValues } from '../processing/stats.js';
-import { allocate, size, strides, type NdArray, type Tensor } from '../processing/tensor.js';
+import { allocate, fromSpares, size, strides, type Allocator, type NdArray, type Tensor } from '../processing/tensor.js';
 import type { ModelSpec, TensorSpec } from '../spec/model.js';
 import { planTiles, tilesMeeting, tiles, type PlanOptions, type Tile, type TilePlan } from './plan.js';
 
 export interface ModelRunner {
-  /** Inputs by position; the runner may take over their buffers (tiles hand over fresh tensors they do not use again). */
+  /**
+   * Inputs by position; the runner may take over their buffers while it runs
+   * (tiles hand over tensors they do not read again). Once the promise
+   * settles, `inputs[i].data` is a buffer the caller may refill: the one it
+   * gave, or the same memory handed back from another thread.
+   */
   run(inputs: NdArray[]): Promise<NdArray[]>;
 }
 
 /** One input tensor of a sample, in the model's axes, readable box by box. */
 export interface InputAccess {
   shape: number[];
-  /** Pixels of [start, stop), which lies inside [0, shape). */
-  read(start: number[], stop: number[]): Promise<NdArray>;
+  /**
+   * Pixels of [start, stop), which lies inside [0, shape), in a buffer the
+   * caller then owns, from `allocate` (default: a fresh one), never a view of
+   * data kept elsewhere: tiles are pre-processed in place.
+   */
+  read(start: number[], stop: number[], allocate?: Allocator): Promise<NdArray>;
 }
 
 /** Where tile index i along an axis reads from, for a pad mode; -1 = the constant. */
@@ -46,16 +55,20 @@ function sourceIndex(i: number, n: number, mode: TensorSpec['pad']['mode']): num
   return j;
 }
 
-/** Read the input region [regionStart, regionStart + tileShape) with padding outside the image. */
-export async function readPadded(input: InputAccess, regionStart: number[], tileShape: number[], pad: TensorSpec['pad']): Promise<NdArray> {
+/**
+ * Read the input region [regionStart, regionStart + tileShape) with padding
+ * outside the image, into a buffer from `take` (every element written); the
+ * image box read for a padded tile is handed to `done` once copied.
+ */
+export async function readPadded(input: InputAccess, regionStart: number[], tileShape: number[], pad: TensorSpec['pad'], take: Allocator = allocate, done?: (data: NdArray['data']) => void): Promise<NdArray> {
   const n = tileShape.length;
   const maps = tileShape.map((t, d) => Array.from({ length: t }, (_, k) => sourceIndex(regionStart[d] + k, input.shape[d], pad.mode)));
   const lo = maps.map((m) => Math.min(...m.filter((v) => v >= 0)));
   const hi = maps.map((m) => Math.max(...m.filter((v) => v >= 0)) + 1);
   const identity = maps.every((m, d) => m.every((v, k) => v === regionStart[d] + k));
-  const box = await input.read(lo, hi);
+  const box = await input.read(lo, hi, take);
   if (identity) return box;
-  const out = allocate(box.dtype, size(tileShape));
+  const out = take(box.dtype, size(tileShape));
   const padValue = (box.dtype.endsWith('64') && box.dtype !== 'float64' ? BigInt(pad.value) : pad.value) as never;
   const boxStrides = strides(hi.map((h, d) => h - lo[d]));
   const pos = new Array<number>(n).fill(0);
@@ -94,6 +107,7 @@ export async function readPadded(input: InputAccess, regionStart: number[], tile
     }
     if (d < 0) break;
   }
+  done?.(box.data);
   return { data: out, shape: [...tileShape], dtype: box.dtype };
 }
 
@@ -129,9 +143,21 @@ interface OutputAxisMap {
   inputAxis: number;
 }
 
+/** A pool of buffers for reuse (ngff's `SpareArrays`). */
+export interface Spares {
+  take(type: new (n: number) => never, n: number): unknown;
+  give(array: NdArray['data']): void;
+}
+
 export interface TiledPredictionOptions extends PlanOptions {
   /** Statistics of the whole image (input measures). */
   stats: StatValues;
+  /**
+   * Buffers for the input tiles and the cropped outputs: input tiles go back
+   * once the model has run; a consumer of `predictBox` hands a box back here
+   * when done with it (an OME-Zarr writer's `release`). Default: fresh arrays.
+   */
+  spare?: Spares;
 }
 
 export class TiledPrediction {
@@ -197,9 +223,14 @@ export class TiledPrediction {
 
   /** Run one tile; returns each output cropped to the pixels the tile owns, with their start. */
   async runTile(tile: Tile): Promise<{ data: NdArray; start: number[] }[]> {
-    const raw = await readPadded(this.source, tile.regionStart, this.plan.tileShape, this.input.pad);
-    const pre = applyOps(this.pre.ops, { ...raw, axes: this.input.axes.map((a) => a.id) }, this.options.stats);
+    const spare = this.options.spare;
+    const take = spare ? fromSpares(spare) : allocate;
+    const raw = await readPadded(this.source, tile.regionStart, this.plan.tileShape, this.input.pad, take, spare && ((d) => spare.give(d)));
+    // The tile's buffer is ours (InputAccess.read), so pre-processing runs in place.
+    const pre = applyOps(this.pre.ops, { ...raw, axes: this.input.axes.map((a) => a.id) }, this.options.stats, true);
     const results = await this.runner.run([pre]);
+    // The runner gave the input's buffer back (or never took it): refill it for a later tile.
+    spare?.give(pre.data);
     return results.map((result, j) => {
       const out = this.model.outputs[j];
       if (!out) return { data: result, start: result.shape.map(() => 0) };
@@ -217,12 +248,12 @@ export class TiledPrediction {
           throw new FairioError('INVALID_ARGUMENT', `output "${out.id}" axis "${out.axes[k].id}" came out ${result.shape[k]} long for an input tile of ${this.plan.tileShape[m.inputAxis]}`);
         }
       });
-      const cropped: NdArray = { data: allocate(result.dtype, size(cropShape)), shape: cropShape, dtype: result.dtype };
+      const cropped: NdArray = { data: take(result.dtype, size(cropShape)), shape: cropShape, dtype: result.dtype };
       const regionInOutput = maps.map((m) => (m.inputAxis >= 0 ? tile.regionStart[m.inputAxis] : 0));
       copyBox(result, regionInOutput, cropped, start);
       // Post-processing after the crop, on the owned pixels only: every op that can run tile by tile is
       // elementwise or works along the channel axis, which the crop keeps whole, so the numbers are the same.
-      const post = applyOps(this.post[j].ops, { ...cropped, axes: out.axes.map((a) => a.id) }, this.options.stats);
+      const post = applyOps(this.post[j].ops, { ...cropped, axes: out.axes.map((a) => a.id) }, this.options.stats, true);
       return { data: { data: post.data, shape: post.shape, dtype: post.dtype }, start };
     });
   }
@@ -246,6 +277,7 @@ export class TiledPrediction {
       if (owners.length === 1 && part.start.every((s, k) => s === start[k]) && part.data.shape.every((n, k) => n === stop[k] - start[k])) return part.data;
       box ??= { data: allocate(part.data.dtype, size(stop.map((s, k) => s - start[k]))), shape: stop.map((s, k) => s - start[k]), dtype: part.data.dtype };
       copyBox(part.data, part.start, box, start);
+      this.options.spare?.give(part.data.data);
     }
     return box!;
   }
@@ -260,7 +292,10 @@ export class TiledPrediction {
         const shape = this.outputShapes[j] ?? p.data.shape;
         return { data: allocate(p.data.dtype, size(shape)), shape: [...shape], dtype: p.data.dtype };
       });
-      parts.forEach((p, j) => copyBox(p.data, p.start, outputs![j], outputs![j].shape.map(() => 0)));
+      parts.forEach((p, j) => {
+        copyBox(p.data, p.start, outputs![j], outputs![j].shape.map(() => 0));
+        this.options.spare?.give(p.data.data);
+      });
       onTile?.(++done, this.plan.count);
     }
     return outputs!;
@@ -271,9 +306,9 @@ export class TiledPrediction {
 export function arrayAccess(array: NdArray): InputAccess {
   return {
     shape: array.shape,
-    async read(start, stop) {
+    async read(start, stop, take = allocate) {
       const shape = stop.map((s, d) => s - start[d]);
-      const out: NdArray = { data: allocate(array.dtype, size(shape)), shape, dtype: array.dtype };
+      const out: NdArray = { data: take(array.dtype, size(shape)), shape, dtype: array.dtype };
       copyBox(array, array.shape.map(() => 0), out, start);
       return out;
     },
