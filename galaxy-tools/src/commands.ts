@@ -6,6 +6,7 @@
  * galaxy-tools' tests run these descriptions through the real CLI parser.
  * (Should they become nodes in model-runner, these descriptions move there.)
  */
+import { COMPRESSOR_NAME_PATTERN } from '@fairio/ngff';
 import { FAIRIO, type NodeDescription } from '@fairio/model-runner';
 
 const NGFF_CITATION = {
@@ -36,7 +37,7 @@ export const convertDescription: NodeDescription = {
     { name: 'ngff', type: 'choice', label: 'OME-NGFF version', help: 'Version of the written OME-Zarr.', default: '0.5', options: [{ value: '0.5', label: 'OME-NGFF 0.5 (Zarr v3)' }, { value: '0.4', label: 'OME-NGFF 0.4 (Zarr v2)' }] },
     { name: 'chunks', type: 'text', label: 'Chunk shape', help: 'Comma-separated chunk shape in the output axis order (t,c,z,y,x), e.g. 1,1,1,512,512; default 1 along t, c and z and up to 512 along y and x.', optional: true, pattern: '\\d+(,\\d+)*' },
     { name: 'levels', type: 'integer', label: 'Pyramid levels', help: 'Number of resolution levels (default: until the image fits in one chunk).', optional: true, min: 1, max: 32 },
-    { name: 'compressor', type: 'text', label: 'Compressor', help: 'blosc-zstd, blosc-lz4, zstd, gzip or none, optionally with :LEVEL (e.g. zstd:5).', default: 'blosc-zstd', pattern: '(blosc-zstd|blosc-lz4|blosc-blosclz|blosc-zlib|zstd|gzip|none)(:\\d+)?' },
+    { name: 'compressor', type: 'text', label: 'Compressor', help: 'blosc-zstd, blosc-lz4, zstd, gzip or none, optionally with :LEVEL (e.g. zstd:5).', default: 'blosc-zstd', pattern: COMPRESSOR_NAME_PATTERN },
     { name: 'series', type: 'integer', label: 'Series', help: 'Series of a multi-series file (from 0).', default: 0, min: 0 },
     {
       name: 'dtype',

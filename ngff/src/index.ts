@@ -25,6 +25,7 @@ export { imageAttributes, type ChannelDisplay, type WritableNgffVersion } from '
 export { convertTiff, tiffSource, ngffAxes, type ConvertOptions } from './convert.js';
 export { openTiff, writeTiff, type TiffFile, type TiffSeries } from './tiff/index.js';
 export type { Compressor, DataType, TypedArray } from './zarr/index.js';
+export { parseCompressor, COMPRESSOR_NAME_PATTERN } from './zarr/compressor-name.js';
 export { planBlocks, iterateBlocks, WorkerPool, serveTasks, SpareArrays, type Block, type TaskContext } from './blocks/index.js';
 export { validateAttributes, validateStore, formatReport, type ValidationReport, type Finding } from './validate/index.js';
 export { syntheticSample, sampleOmeXml, type SyntheticSample } from './sample.js';

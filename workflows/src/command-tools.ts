@@ -5,7 +5,7 @@
  * (the one its Galaxy tool is generated from, mirroring `fairio convert`),
  * and it runs ngff's `convertTiff` with the same option rules as the command.
  */
-import { convertTiff, FairioError, type ChannelDisplay, type Compressor, type DataType } from '@fairio/ngff';
+import { convertTiff, FairioError, parseCompressor, type ChannelDisplay, type DataType } from '@fairio/ngff';
 import type { AnalysisNode, NodeRunContext, NodeRunResult } from '@fairio/model-runner';
 import { convertDescription } from '@fairio/galaxy-tools';
 
@@ -18,17 +18,6 @@ function shape(value: unknown, what: string): number[] | undefined {
   const values = t.split(',').map((v) => Number(v.trim()));
   if (values.some((v) => !Number.isInteger(v) || v < 1)) throw new FairioError('INVALID_ARGUMENT', `${what} must be comma-separated positive integers, not "${t}"`);
   return values;
-}
-
-/** "blosc-zstd", "zstd:5", … as `fairio convert --compressor` reads them. */
-function compressor(value: unknown): Compressor {
-  const [name, levelText] = (text(value) ?? 'blosc-zstd').split(':');
-  const level = levelText === undefined ? undefined : Number(levelText);
-  if (name.startsWith('blosc-')) return { id: 'blosc', cname: name.slice(6) as 'zstd', clevel: level ?? 5, shuffle: 'shuffle' };
-  if (name === 'zstd') return { id: 'zstd', level: level ?? 3 };
-  if (name === 'gzip') return { id: 'gzip', level: level ?? 5 };
-  if (name === 'none') return { id: 'none' };
-  throw new FairioError('INVALID_ARGUMENT', `unknown compressor "${String(value)}"`);
 }
 
 /** "z=2,y=0.65,x=0.65" → { z: 2, y: 0.65, x: 0.65 }. */
@@ -61,7 +50,7 @@ export const convertTool: AnalysisNode = {
       ngff: p.ngff === '0.4' ? '0.4' : '0.5',
       chunks: shape(p.chunks, 'chunks'),
       levels: p.levels === undefined ? undefined : Number(p.levels),
-      compressor: compressor(p.compressor),
+      compressor: parseCompressor(text(p.compressor) ?? 'blosc-zstd'),
       series: Number(p.series ?? 0),
       dtype: text(p.dtype) as DataType | undefined,
       pixelSize: pixelSize(p.pixelSize),

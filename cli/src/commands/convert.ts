@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { convertTiff, FairioError, type ChannelDisplay, type Compressor, type DataType } from '@fairio/ngff';
+import { convertTiff, FairioError, parseCompressor, type ChannelDisplay, type DataType } from '@fairio/ngff';
 import { createProgress } from '../progress.js';
 import { emit, type CommonOptions } from '../output.js';
 import { addFairOptions, checkFairOptions, recordCommandRun, type FairCliOptions } from './crate.js';
@@ -44,28 +44,6 @@ function channelOverrides(names: string | undefined, colors: string | undefined)
   const colorList = colors?.split(',').map((s) => s.trim().replace(/^#/, '').toUpperCase());
   for (const c of colorList ?? []) if (!/^[0-9A-F]{6}$/.test(c)) throw new FairioError('INVALID_ARGUMENT', `channel colour "${c}" is not a hex RGB value such as FF00FF`);
   return Array.from({ length: Math.max(nameList?.length ?? 0, colorList?.length ?? 0) }, (_, i) => ({ label: nameList?.[i] || undefined, color: colorList?.[i] || undefined }));
-}
-
-/** "blosc-zstd", "blosc-lz4", "zstd", "gzip", "none", optionally ":LEVEL". */
-export function parseCompressor(text: string): Compressor {
-  const [name, levelText] = text.split(':');
-  const level = levelText === undefined ? undefined : Number(levelText);
-  if (level !== undefined && !Number.isInteger(level)) throw new FairioError('INVALID_ARGUMENT', `compressor level must be an integer, not "${levelText}"`);
-  switch (name) {
-    case 'blosc-zstd':
-    case 'blosc-lz4':
-    case 'blosc-blosclz':
-    case 'blosc-zlib':
-      return { id: 'blosc', cname: name.slice(6) as 'zstd', clevel: level ?? 5, shuffle: 'shuffle' };
-    case 'zstd':
-      return { id: 'zstd', level: level ?? 3 };
-    case 'gzip':
-      return { id: 'gzip', level: level ?? 5 };
-    case 'none':
-      return { id: 'none' };
-    default:
-      throw new FairioError('INVALID_ARGUMENT', `unknown compressor "${text}" (choose blosc-zstd, blosc-lz4, zstd, gzip or none, optionally with :LEVEL)`);
-  }
 }
 
 /** "1,1,512,512" → [1, 1, 512, 512]. */
