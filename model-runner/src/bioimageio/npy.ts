@@ -4,7 +4,7 @@
  * allocating anything, and write little-endian C-order arrays. No Node
  * imports: the same code reads test tensors in the browser.
  */
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/browser';
 import { DTYPES, type NdArray, type TensorDtype, type TypedArray } from './processing/tensor.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY

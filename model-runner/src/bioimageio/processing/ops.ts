@@ -22,7 +22,7 @@
  * computed beforehand over the whole image (stats.ts), so an op applies to
  * any tile. No Node imports.
  */
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/browser';
 import { castData, forEachRun, size, type Tensor, type TensorDtype } from './tensor.js';
 import { measureKey, type Measure, type StatValues } from './stats.js';
 

@@ -10,14 +10,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import YAML from 'yaml';
 import { FairioError, NotFoundError, isUrl } from '@fairio/ngff';
 import { isRemote, unsafePathReason, type PackageFiles } from './checks.js';
 import { extractZip, type ZipLimits } from './zip.js';
+import { parseDescription, pickDescription } from './description.js';
 
-/** Description files, in the order a folder is searched for them. */
-export const DESCRIPTION_NAMES = ['rdf.yaml', 'bioimageio.yaml'];
-const MAX_DESCRIPTION_BYTES = 2 ** 20;
+export { DESCRIPTION_NAMES } from './description.js';
 
 export interface OpenOptions extends ZipLimits {
   /** Cache folder (default `$FAIRIO_CACHE_DIR/bioimageio` or `~/.cache/fairio/bioimageio`). */
@@ -103,24 +101,8 @@ async function download(url: string, options: OpenOptions, expectedSha256?: stri
   return { file, sha256 };
 }
 
-function parseDescription(bytes: Uint8Array, where: string): Record<string, unknown> {
-  if (bytes.length > MAX_DESCRIPTION_BYTES) throw new FairioError('INVALID_METADATA', `the description is ${bytes.length} bytes; descriptions over 1 MiB are refused`, { path: where });
-  let doc: unknown;
-  try {
-    doc = YAML.parse(new TextDecoder().decode(bytes), { maxAliasCount: 100, prettyErrors: true });
-  } catch (e) {
-    throw new FairioError('INVALID_METADATA', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { path: where, cause: e });
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new FairioError('INVALID_METADATA', 'the description must be a YAML mapping of fields', { path: where });
-  return doc as Record<string, unknown>;
-}
-
 function findDescription(folder: string): string {
-  for (const name of DESCRIPTION_NAMES) if (fs.existsSync(path.join(folder, name))) return path.join(folder, name);
-  const candidates = fs.readdirSync(folder).filter((f) => f.endsWith('.bioimageio.yaml'));
-  if (candidates.length === 1) return path.join(folder, candidates[0]);
-  if (candidates.length > 1) throw new FairioError('INVALID_ARGUMENT', `holds several descriptions (${candidates.join(', ')}); name the one to use`, { path: folder });
-  throw new NotFoundError(`has no model description (${DESCRIPTION_NAMES.join(' or ')})`, { path: folder });
+  return path.join(folder, pickDescription(fs.readdirSync(folder), folder));
 }
 
 /** A package whose files lie in a local folder. */

@@ -5,10 +5,10 @@
  * invalid or hostile package with all its errors before anything executes.
  */
 import { FairioError } from '@fairio/ngff';
-import { checkDescription, checkFiles, checkOnnx } from './checks.js';
+import { checkModelDocument, InvalidModelError } from './check-package.js';
 import { info, type Finding } from './findings.js';
 import { openModelPackage, type ModelPackage, type OpenOptions } from './load.js';
-import { readModelSpec, type ModelSpec } from './model.js';
+import type { ModelSpec } from './model.js';
 import { validateAgainstSchema } from './schema.js';
 
 export interface ModelValidation {
@@ -31,34 +31,22 @@ export interface ValidateOptions {
 
 export async function validatePackage(pkg: ModelPackage, options: ValidateOptions = {}): Promise<ModelValidation> {
   const doc = pkg.document;
-  const findings: Finding[] = [];
-  if (doc.type !== undefined && doc.type !== 'model') findings.push({ severity: 'error', code: 'not-a-model', message: `the description is of type "${String(doc.type)}", not "model"`, field: 'type' });
+  const schemaFindings: Finding[] = [];
   if (options.schema !== false) {
     try {
-      findings.push(...validateAgainstSchema(doc, { cacheDir: options.cacheDir }));
+      schemaFindings.push(...validateAgainstSchema(doc, { cacheDir: options.cacheDir }));
     } catch (e) {
       if (!(e instanceof FairioError && e.code === 'NOT_FOUND')) throw e;
-      findings.push(info('schema-unavailable', `the JSON Schema was not checked: ${e.message}`));
+      schemaFindings.push(info('schema-unavailable', `the JSON Schema was not checked: ${e.message}`));
     }
   }
-  const model = readModelSpec(doc);
-  findings.push(...checkDescription(model, options));
-  // Unsafe paths are never opened, so hostile references are refused without touching the file system.
-  if (options.files !== false && !findings.some((f) => f.code === 'unsafe-path')) {
-    findings.push(...(await checkFiles(model, pkg)));
-    if (!findings.some((f) => f.code === 'sha256-mismatch' && f.field === 'weights.onnx')) findings.push(...(await checkOnnx(model, pkg)));
-  }
+  const { model, findings: checked } = await checkModelDocument(doc, pkg, options);
+  // The type finding first, then the schema's, then fairio's checks (as before the checks moved).
+  const findings = [...checked.filter((f) => f.code === 'not-a-model'), ...schemaFindings, ...checked.filter((f) => f.code !== 'not-a-model')];
   return { valid: !findings.some((f) => f.severity === 'error'), formatVersion: model.formatVersion, name: model.name, findings, model };
 }
 
-export class InvalidModelError extends FairioError {
-  readonly findings: Finding[];
-  constructor(where: string, findings: Finding[]) {
-    const errors = findings.filter((f) => f.severity === 'error');
-    super('INVALID_METADATA', `is not a valid bioimage.io model: ${errors.map((f) => f.message).join('; ')}`, { path: where });
-    this.findings = findings;
-  }
-}
+export { InvalidModelError };
 
 export interface LoadedModel {
   package: ModelPackage;

@@ -13,7 +13,7 @@
  * the shifted last tile overwrite the overlap instead; both are cropped,
  * valid predictions.) Runtime-agnostic.
  */
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/browser';
 import type { AxisSpec, ModelSpec, TensorSpec } from '../spec/model.js';
 
 export interface AxisTiling {

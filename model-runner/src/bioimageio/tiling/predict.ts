@@ -8,7 +8,7 @@
  * Runtime-agnostic: the model runs through any `ModelRunner` (an
  * `OnnxModel` over onnxruntime-node or onnxruntime-web).
  */
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/browser';
 import { applyOps, type ProcessingOp } from '../processing/ops.js';
 import { measuresByTensor, processingFor, type TensorProcessing } from '../processing/pipeline.js';
 import { computeStats, wholeArray, type StatValues } from '../processing/stats.js';
