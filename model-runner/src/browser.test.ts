@@ -60,6 +60,7 @@ describe('a model package read in the browser way', () => {
 
   it('refuses a wrong sha256, missing weights, something that is not a model and an unsafe zip, naming the problem', async () => {
     const demo = await demoModel();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML document edited in place
     const variant = (edit: (doc: Record<string, any>) => void, drop?: string) => {
       const dir = tempDir('browser-variant');
       fs.cpSync(demo, dir, { recursive: true });
