@@ -29,4 +29,5 @@ export { readOnnxSignature, type OnnxSignature } from './bioimageio/onnx/proto.j
 export { OnnxModel, type OrtApi, type SessionOptions } from './bioimageio/onnx/session.js';
 export { planTiles, tiles, tilesMeeting, inputHalo, type TilePlan, type Tile } from './bioimageio/tiling/plan.js';
 export { TiledPrediction, predictArrays, arrayAccess, inputStats, readPadded, type ModelRunner, type InputAccess } from './bioimageio/tiling/predict.js';
+export { layoutFor, sampleAccess, sampleAt, regionAccess, parseChannels, type SampleLayout } from './bioimageio/image-sample.js';
 export { compareTensors, type Comparison } from './bioimageio/reproduce.js';

@@ -21,3 +21,6 @@ export { openUrlStore, GuardedStore, isUrl, readJson, type NamedStore, type UrlS
 export { openOmeZarr, openGroup, OmeZarrGroup, joinPath, type GroupKind } from './open.js';
 export { OmeZarrImage, openLevel, bytesPerElement, type PyramidLevel, type RegionRequest, type Region } from './image.js';
 export { readBox, decodeChunk, pixelArrayFor, type PixelData } from './read-box.js';
+export { SpareArrays } from './blocks/spare.js';
+export { omeZarrFiles, type ImageFilesInput, type ImageFile } from './write/files.js';
+export { imageAttributes, type ChannelDisplay } from './write/ngff-attributes.js';

@@ -6,7 +6,7 @@
  * model's axis order, read chunk-wise from level 0, and a chunk visitor for
  * the whole-image statistics.
  */
-import { FairioError, readBox, SpareArrays, type OmeZarrImage, type PyramidLevel } from '@fairio/ngff';
+import { FairioError, readBox, SpareArrays, type OmeZarrImage, type PyramidLevel } from '@fairio/ngff/browser';
 import type { ChunkVisitor } from './processing/stats.js';
 import { allocate, fromSpares, size, strides, type Allocator, type NdArray, type TensorDtype } from './processing/tensor.js';
 import type { TensorSpec } from './spec/model.js';
@@ -278,5 +278,33 @@ export function sampleChunks(image: OmeZarrImage, layout: SampleLayout, samples:
         if (d < 0) break;
       }
     }
+  };
+}
+
+/** The sample at a time point and z slice (the loop axes' positions; other loop axes are 1 long). */
+export function sampleAt(layout: SampleLayout, position: { t?: number; z?: number }): number {
+  const sizes = layout.loopAxes.map((a) => a.size);
+  const st = strides(sizes);
+  return layout.loopAxes.reduce((sample, a, i) => {
+    const p = a.name === 't' ? (position.t ?? 0) : a.name === 'z' ? (position.z ?? 0) : 0;
+    if (p < 0 || p >= a.size) throw new FairioError('INVALID_ARGUMENT', `${a.name} = ${p} is outside the image (0…${a.size - 1})`);
+    return sample + p * st[i];
+  }, 0);
+}
+
+/**
+ * A y/x region of a sample (level-0 pixels, clipped to the image): the same
+ * reading as the whole sample, offset. The viewer analyses what is in view.
+ */
+export function regionAccess(image: OmeZarrImage, layout: SampleLayout, access: InputAccess, region: { x: number; y: number; width: number; height: number }): InputAccess {
+  const names = image.axisNames;
+  const origin = layout.imageAxisOf.map((i) => (i >= 0 && names[i] === 'x' ? region.x : i >= 0 && names[i] === 'y' ? region.y : 0));
+  const shape = layout.imageAxisOf.map((i, k) => (i >= 0 && names[i] === 'x' ? region.width : i >= 0 && names[i] === 'y' ? region.height : layout.sampleShape[k]));
+  shape.forEach((s, k) => {
+    if (s <= 0 || origin[k] + s > layout.sampleShape[k]) throw new FairioError('INVALID_ARGUMENT', `the region ${region.width}×${region.height} at (${region.x}, ${region.y}) is not inside the image`);
+  });
+  return {
+    shape,
+    read: (start, stop) => access.read(start.map((s, k) => s + origin[k]), stop.map((s, k) => s + origin[k])),
   };
 }
