@@ -66,7 +66,7 @@ if [ "${FAIRIO_SETUP_PYTHON:-1}" = "1" ]; then
   # The JupyterLab extension's prebuilt labextension (webpack via @jupyterlab/builder against the .venv's
   # JupyterLab), rebuilt when any of its inputs is newer than the last build.
   labext=jupyterlab-ext/jupyterlab_fairio/labextension/package.json
-  if [ ! -f "$labext" ] || [ -n "$(find jupyterlab-ext/lib jupyterlab-ext/style jupyterlab-ext/schema jupyterlab-ext/package.json ngff/dist provenance/dist -newer "$labext" -print -quit 2>/dev/null)" ]; then
+  if [ ! -f "$labext" ] || [ ! -f jupyterlab-ext/jupyterlab_fairio/labextension/static/ort/ort-wasm-simd-threaded.wasm ] || [ -n "$(find jupyterlab-ext/lib jupyterlab-ext/style jupyterlab-ext/schema jupyterlab-ext/package.json jupyterlab-ext/scripts ngff/dist provenance/dist model-runner/dist -newer "$labext" -print -quit 2>/dev/null)" ]; then
     log "building the JupyterLab extension (jupyterlab-ext)"
     npm run --silent build:labextension -w jupyterlab-fairio >/dev/null
   fi

@@ -29,3 +29,12 @@ execFileSync(process.execPath, [builder, '--core-path', staging, ...mode, here],
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH ?? ''}` },
 });
+
+// ONNX Runtime Web's WebAssembly (its JavaScript glue is bundled into the model worker), served from the labextension's static folder
+// (JupyterLab serves it at lab/extensions/jupyterlab-fairio/static/ort/): the
+// model worker loads it from there, nothing comes from the internet.
+const ortDist = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm'));
+const ortOut = path.join(here, 'jupyterlab_fairio', 'labextension', 'static', 'ort');
+fs.mkdirSync(ortOut, { recursive: true });
+for (const file of ['ort-wasm-simd-threaded.wasm']) fs.copyFileSync(path.join(ortDist, file), path.join(ortOut, file));
+console.log(`onnxruntime-web: ${ortOut}`);

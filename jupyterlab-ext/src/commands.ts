@@ -16,4 +16,12 @@ export const CommandIDs = {
   autoContrast: 'fairio:ngff-auto-contrast',
   /** Viewer: args `{ centerX, centerY, zoom, z, t }` (level-0 pixels; screen pixels per level-0 pixel). */
   setView: 'fairio:ngff-set-view',
+  /** Viewer: run the Analyse section's tool on the region in view; args `{ kind, path, channels }` (optional). */
+  analyseVisible: 'fairio:analyse-visible',
+  /** Viewer: the same on the whole z/t plane. */
+  analyseImage: 'fairio:analyse-image',
+  /** Viewer: stop the running analysis. */
+  cancelAnalysis: 'fairio:analyse-cancel',
+  /** Viewer: show or hide the analysis result over the image. */
+  toggleOverlay: 'fairio:analyse-toggle-overlay',
 } as const;

@@ -10,14 +10,17 @@ import { ICommandPalette, InputDialog, WidgetTracker } from '@jupyterlab/apputil
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
-import { PathExt } from '@jupyterlab/coreutils';
+import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
 import { CommandIDs } from '../commands.js';
 import { pyramidIcon } from '../icon.js';
 import { NgffBrowserPanel } from './panel.js';
 import { defaultSettings, readSettings, type BrowserSettings } from './settings.js';
 import type { HierarchyNode } from './hierarchy.js';
-import { resolveLocation } from '../location.js';
-import { NgffViewer } from '../viewer/viewer.js';
+import { jupyterToken, resolveLocation } from '../location.js';
+import { NgffViewer, type AnalyseArgs } from '../viewer/viewer.js';
+import type { AnalysisServices } from '../analysis/controller.js';
+import { ANALYSIS_KINDS } from '../analysis/kinds.js';
+import { EXTENSION } from '../version.js';
 import { PlateGrid } from '../viewer/plate.js';
 import { ChunkLoader } from '../viewer/loader.js';
 
@@ -43,7 +46,22 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const panel = new NgffBrowserPanel();
     panel.title.icon = pyramidIcon;
-    let settings: BrowserSettings = defaultSettings();
+    // One object, updated in place, so open viewers see changed settings.
+    const settings: BrowserSettings = defaultSettings();
+    const analysisServices: AnalysisServices = {
+      contents: app.serviceManager.contents,
+      context: () => ({
+        token: jupyterToken(),
+        tileSize: settings.analysisTileSize,
+        // JupyterLab serves the labextension's static/ folder (ONNX Runtime's .wasm is in static/ort/).
+        // Absolute: the worker runs from a Blob URL, against which nothing relative resolves.
+        staticUrl: new URL(URLExt.join(PageConfig.getOption('fullLabextensionsUrl') || URLExt.join(PageConfig.getBaseUrl(), 'lab', 'extensions'), EXTENSION.name, 'static', '/'), window.location.href).href,
+        baseUrl: new URL(PageConfig.getBaseUrl(), window.location.href).href,
+      }),
+      folder: () => settings.analysisFolder,
+      maxPixels: () => settings.analysisMaxMegapixels * 1e6,
+      extensionVersion: EXTENSION.version,
+    };
     app.shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
 
@@ -55,7 +73,7 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(existing.id);
         return existing;
       }
-      const viewer = new NgffViewer({ location: resolveLocation(location), path, settings });
+      const viewer = new NgffViewer({ location: resolveLocation(location), path, settings, analysis: { services: analysisServices, kinds: ANALYSIS_KINDS } });
       viewer.title.icon = pyramidIcon;
       app.shell.add(viewer, 'main');
       void viewers.add(viewer);
@@ -162,8 +180,38 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         if (num(args.t) !== undefined) viewer.setPlane('t', num(args.t)!);
       },
     });
+    const analyseArgs = (args: Record<string, unknown>, scope: 'visible' | 'image'): AnalyseArgs => ({
+      scope,
+      ...(typeof args.kind === 'string' ? { kind: args.kind } : {}),
+      ...(typeof args.path === 'string' ? { path: args.path } : {}),
+      ...(Array.isArray(args.channels) ? { channels: args.channels.map(Number) } : {}),
+    });
+    app.commands.addCommand(CommandIDs.analyseVisible, {
+      label: 'Analyse the visible region (model or classifier)',
+      caption: "Run the viewer's Analyse tool on the region in view; args: kind, path, channels",
+      isEnabled: () => current() !== null,
+      execute: (args) => current()?.analyse(analyseArgs(args, 'visible')),
+    });
+    app.commands.addCommand(CommandIDs.analyseImage, {
+      label: 'Analyse the whole image plane (model or classifier)',
+      caption: "Run the viewer's Analyse tool on the whole z/t plane; args: kind, path, channels",
+      isEnabled: () => current() !== null,
+      execute: (args) => current()?.analyse(analyseArgs(args, 'image')),
+    });
+    app.commands.addCommand(CommandIDs.cancelAnalysis, {
+      label: 'Cancel the running analysis',
+      isEnabled: () => current()?.analysisRunning ?? false,
+      execute: () => current()?.cancelAnalysis(),
+    });
+    app.commands.addCommand(CommandIDs.toggleOverlay, {
+      label: 'Show or hide the analysis result',
+      isEnabled: () => current()?.hasOverlay ?? false,
+      execute: () => current()?.toggleOverlay(),
+    });
     if (palette) {
-      for (const command of [CommandIDs.showBrowser, CommandIDs.openLocation, CommandIDs.resetView, CommandIDs.autoContrast]) palette.addItem({ command, category: 'fairio' });
+      for (const command of [CommandIDs.showBrowser, CommandIDs.openLocation, CommandIDs.resetView, CommandIDs.autoContrast, CommandIDs.analyseVisible, CommandIDs.analyseImage, CommandIDs.cancelAnalysis, CommandIDs.toggleOverlay]) {
+        palette.addItem({ command, category: 'fairio' });
+      }
     }
     if (restorer) {
       void restorer.restore(viewers, { command: CommandIDs.openViewer, args: (w) => ({ location: w.location.label, path: w.path }), name: (w) => `${w.location.label}#${w.path}` });
@@ -193,8 +241,11 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
     if (settingRegistry) {
       void settingRegistry.load(PLUGIN_ID).then(
         (loaded) => {
-          settings = readSettings(loaded.composite);
-          loaded.changed.connect(() => (settings = readSettings(loaded.composite)));
+          Object.assign(settings, readSettings(loaded.composite));
+          loaded.changed.connect(() => {
+            Object.assign(settings, readSettings(loaded.composite));
+            viewers.forEach((viewer) => viewer.settingsChanged());
+          });
         },
         (error: unknown) => console.warn(`${PLUGIN_ID}: settings not loaded, using defaults`, error),
       );

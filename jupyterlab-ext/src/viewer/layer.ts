@@ -41,6 +41,8 @@ export interface Layer {
   /** Physical size of a level-0 pixel along x, and its unit. */
   pixelSizeX: number;
   unitX?: string;
+  pixelSizeY: number;
+  unitY?: string;
   channels: ChannelDisplay[];
   /** Whether each channel's window came from metadata (else auto-contrast sets it). */
   windowFromMetadata: boolean[];
@@ -143,6 +145,8 @@ export async function openLayer(store: NamedStore, path: string, kind: 'image' |
     height0: first.height * first.factorY,
     pixelSizeX: transforms[0].scale[x],
     unitX: multiscale.axes[x].unit,
+    pixelSizeY: transforms[0].scale[y],
+    unitY: multiscale.axes[y].unit,
     channels,
     windowFromMetadata,
     defaultZ: clampIndex(omero?.rdefs?.defaultZ, sizeZ, Math.floor(sizeZ / 2)),

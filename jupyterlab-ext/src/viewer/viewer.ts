@@ -22,12 +22,36 @@ import { chooseLevel, fitViewport, formatLength, niceLength, screenToImage, tile
 import { ViewerControls } from './controls.js';
 import type { PlaneData, StoreRef } from '../worker/protocol.js';
 import { el } from '../dom.js';
+import { AnalysisController, type AnalysisHost, type AnalysisServices } from '../analysis/controller.js';
+import { AnalysisPanel, type OverlayDisplay } from '../analysis/panel.js';
+import { isColormap, overlayPixels } from '../analysis/overlay.js';
+import type { AnalysisKind, AnalysisOutput, Region } from '../analysis/runner.js';
 
 export interface ViewerOptions {
   location: StoreLocation;
   /** Group path of the image inside the store ('' for the root). */
   path: string;
   settings: BrowserSettings;
+  /** Analysis from the viewer (the Analyse section); absent: no such section. */
+  analysis?: { services: AnalysisServices; kinds: AnalysisKind[] };
+}
+
+/** Arguments of an analysis started by a command (any left out: what the panel shows). */
+export interface AnalyseArgs {
+  scope?: 'visible' | 'image';
+  kind?: string;
+  path?: string;
+  channels?: number[];
+}
+
+/** The result shown over the image: where it lies (level-0 pixels, its z/t) and how it is drawn. */
+interface AnalysisOverlay {
+  output: AnalysisOutput;
+  region: Region;
+  z: number;
+  t: number;
+  display: OverlayDisplay;
+  canvas: HTMLCanvasElement;
 }
 
 export interface LabelLayerState {
@@ -84,6 +108,9 @@ export class NgffViewer extends Widget {
   private autoPending = false;
   private resizeObserver: ResizeObserver | undefined;
   private readonly ready: Promise<void>;
+  private analysisPanel: AnalysisPanel | undefined;
+  private analysisController: AnalysisController | undefined;
+  private overlay: AnalysisOverlay | undefined;
 
   constructor(private readonly options: ViewerOptions) {
     super();
@@ -167,6 +194,7 @@ export class NgffViewer extends Widget {
       }
     }
     this.controls.build(image, this.labels, this.z, this.t);
+    if (this.options.analysis) this.buildAnalysis(this.options.analysis);
     this.showMessage(this.notes.join('\n'));
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.canvasBox);
@@ -410,6 +438,7 @@ export class NgffViewer extends Widget {
         ctx.restore();
       }
     }
+    this.drawOverlay(ctx, view);
     this.trimTiles();
     this.drawScaleBar(view);
     const stats = this.loader.stats;
@@ -430,6 +459,135 @@ export class NgffViewer extends Widget {
       this.node.dataset.chunksAtFirstRender = String(stats.chunksFetched);
     }
     this.node.dataset.state = 'complete';
+  }
+
+  // --- analysis ------------------------------------------------------------
+
+  private buildAnalysis(analysis: NonNullable<ViewerOptions['analysis']>): void {
+    const image = this.image!;
+    const panel = new AnalysisPanel(analysis.kinds, image.channels.map((c) => c.label), {
+      onRun: (scope) => void this.analyse({ scope }),
+      onCancel: () => this.cancelAnalysis(),
+      onOverlay: (display) => this.setOverlayDisplay(display),
+    });
+    this.analysisPanel = panel;
+    this.analysisController = new AnalysisController(analysis.services, {
+      state: (state, message) => panel.setState(state, message),
+      progress: (p) => panel.setProgress(p),
+    });
+    this.controls.node.append(panel.node);
+  }
+
+  /** What the analysis needs to know about the image and the view. */
+  private analysisHost(): AnalysisHost {
+    const image = this.image!;
+    return {
+      store: this.storeRef,
+      storeLabel: this.location.label,
+      imagePath: this.path,
+      width0: image.width0,
+      height0: image.height0,
+      channelCount: image.sizeC,
+      z: this.z,
+      t: this.t,
+      pixelSize: { x: image.pixelSizeX || 1, y: image.pixelSizeY || 1, unitX: image.unitX, unitY: image.unitY },
+      visibleRegion: () => {
+        if (!this.view) return { x: 0, y: 0, width: 0, height: 0 };
+        const r = visibleRegion(this.view);
+        const x0 = Math.max(0, Math.floor(r.x0));
+        const y0 = Math.max(0, Math.floor(r.y0));
+        const x1 = Math.min(image.width0, Math.ceil(r.x1));
+        const y1 = Math.min(image.height0, Math.ceil(r.y1));
+        return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
+      },
+    };
+  }
+
+  /** Run an analysis (resolves when it ended, with the run's folder, or undefined when it failed or was cancelled). */
+  async analyse(args: AnalyseArgs = {}): Promise<string | undefined> {
+    await this.ready;
+    const panel = this.analysisPanel;
+    const controller = this.analysisController;
+    const analysis = this.options.analysis;
+    if (!panel || !controller || !analysis) return undefined;
+    if (args.kind) panel.selectedKindId = args.kind;
+    if (args.path !== undefined) panel.path = args.path;
+    if (args.scope) panel.scope = args.scope;
+    if (args.channels) panel.channels = args.channels;
+    const outcome = await controller.run(this.analysisHost(), { kind: panel.selectedKind, path: panel.path, scope: panel.scope, channels: panel.channels }, ({ output, request }) => this.showOverlay(output, request.region, request.z, request.t));
+    if (outcome) panel.setFolder(outcome.folder);
+    return outcome?.folder;
+  }
+
+  cancelAnalysis(): void {
+    this.analysisController?.cancel();
+  }
+
+  get analysisRunning(): boolean {
+    return this.analysisController?.running ?? false;
+  }
+
+  get hasOverlay(): boolean {
+    return this.overlay !== undefined;
+  }
+
+  toggleOverlay(): void {
+    if (!this.overlay) return;
+    this.setOverlayDisplay({ ...this.overlay.display, visible: !this.overlay.display.visible });
+    this.analysisPanel?.setDisplay(this.overlay.display);
+  }
+
+  /** The settings changed: the overlay takes the new colormap and opacity. */
+  settingsChanged(): void {
+    if (!this.overlay) return;
+    const s = this.options.settings;
+    this.setOverlayDisplay({ ...this.overlay.display, opacity: s.analysisOpacity, colormap: s.analysisColormap });
+    this.analysisPanel?.setDisplay(this.overlay.display);
+  }
+
+  private showOverlay(output: AnalysisOutput, region: Region, z: number, t: number): void {
+    const s = this.options.settings;
+    const display: OverlayDisplay = { visible: true, opacity: s.analysisOpacity, colormap: isColormap(s.analysisColormap) ? s.analysisColormap : 'magma', channel: 0 };
+    this.overlay = { output, region, z, t, display, canvas: this.overlay?.canvas ?? el('canvas') };
+    this.analysisPanel?.showResult(output, display);
+    this.renderOverlay();
+  }
+
+  private setOverlayDisplay(display: OverlayDisplay): void {
+    if (!this.overlay) return;
+    const redraw = display.colormap !== this.overlay.display.colormap || display.channel !== this.overlay.display.channel;
+    this.overlay.display = display;
+    if (redraw) this.renderOverlay();
+    else this.scheduleDraw();
+  }
+
+  private renderOverlay(): void {
+    const overlay = this.overlay!;
+    const { output, canvas, display } = overlay;
+    canvas.width = output.width;
+    canvas.height = output.height;
+    const ctx = canvas.getContext('2d')!;
+    const pixels = ctx.createImageData(output.width, output.height);
+    pixels.data.set(overlayPixels(output, display.channel, display.colormap).rgba);
+    ctx.putImageData(pixels, 0, 0);
+    this.node.dataset.overlayColormap = display.colormap;
+    this.scheduleDraw();
+  }
+
+  /** The analysis result over the image, on its own z/t plane only. */
+  private drawOverlay(ctx: CanvasRenderingContext2D, view: Viewport): void {
+    const overlay = this.overlay;
+    const shown = overlay !== undefined && overlay.display.visible && overlay.z === this.z && overlay.t === this.t;
+    this.node.dataset.overlay = overlay ? (shown ? 'shown' : 'hidden') : 'none';
+    if (!shown) return;
+    const { region, canvas, display } = overlay;
+    ctx.save();
+    ctx.globalAlpha = display.opacity;
+    ctx.imageSmoothingEnabled = false;
+    const x = (region.x - view.centerX) * view.zoom + view.width / 2;
+    const y = (region.y - view.centerY) * view.zoom + view.height / 2;
+    ctx.drawImage(canvas, x, y, region.width * view.zoom, region.height * view.zoom);
+    ctx.restore();
   }
 
   private overlayCanvas: HTMLCanvasElement | undefined;
@@ -613,6 +771,7 @@ export class NgffViewer extends Widget {
     if (this.isDisposed) return;
     if (this.frame) cancelAnimationFrame(this.frame);
     this.resizeObserver?.disconnect();
+    this.analysisController?.dispose();
     this.loader.dispose();
     super.dispose();
   }
