@@ -8,7 +8,10 @@
 // - the model worker (src/analysis/model-worker.ts with onnxruntime-web's wasm
 //   build and @fairio/model-runner/browser) -> lib/analysis-worker-source.js.
 //   ONNX Runtime's .wasm is not bundled: build-labextension.mjs copies it into
-//   the labextension's static/ort/, served by JupyterLab itself.
+//   the labextension's static/ort/, served by JupyterLab itself;
+// - the pixel-classifier worker (src/analysis/classifier-worker.ts with the
+//   feature bank and forest of @fairio/model-runner/browser) ->
+//   lib/classifier-worker-source.js.
 import { build } from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +21,7 @@ const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workers = [
   { entry: ['worker', 'chunk-worker.ts'], out: 'worker-source.js', name: 'chunk worker' },
   { entry: ['analysis', 'model-worker.ts'], out: 'analysis-worker-source.js', name: 'model worker' },
+  { entry: ['analysis', 'classifier-worker.ts'], out: 'classifier-worker-source.js', name: 'pixel-classifier worker' },
 ];
 fs.mkdirSync(path.join(here, 'lib'), { recursive: true });
 for (const worker of workers) {

@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { arraySource, openOmeZarr, writeImage } from '@fairio/ngff';
 import { hasPython, hasSharedData, missing, projectRoot, shared, venvPython } from '../helpers/reference.js';
 import { describeIssues, hasRocValidator, rocValidate } from '../helpers/rocrate.js';
 import { hasChromium, openBrowser, type BrowserSession } from './chromium.js';
@@ -226,6 +227,90 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     // U-Net sees further than its declared halo of 32, so fairio's tiles and core's blocks differ by a few pixels at their seams.
     expect(core.failing).toBeLessThanOrEqual(Math.floor((512 * 512 * 100) / 1e6));
   }, 600_000);
+
+  it('applies a pixel classifier trained by the CLI to the visible region: the CLI\'s classes, in the classifier\'s colours, its file in the crate', async () => {
+    const { page } = browser;
+    let t = Date.now();
+    // Train with the command line on the sample: sparse labels from DAPI's brightness, every other pixel line; the sample has
+    // 2 z planes, so features are filtered plane by plane (--in2d), as the viewer's one plane needs. Then predict the whole image.
+    const work = path.join(path.dirname(lab.root), 'work');
+    const nuclei = path.join(lab.root, 'nuclei.ome.zarr');
+    const dapi = (await (await (await openOmeZarr(nuclei)).image()).readRegion({ select: { c: 0 } })).data;
+    const scribbles = new Uint8Array(dapi.length);
+    for (let i = 0; i < scribbles.length; i += 29) scribbles[i] = Number(dapi[i]) < 400 ? 1 : Number(dapi[i]) > 1500 ? 2 : 0;
+    await writeImage(path.join(work, 'scribbles.ome.zarr'), arraySource(scribbles, [2, 512, 512], 'uint8'), { axes: ['z', 'y', 'x'].map((name) => ({ name, type: 'space' as const })), imageLabel: {}, workers: 0 });
+    const classifierFile = path.join(lab.root, 'nuclei.fairio-rf');
+    const cli = (...args: string[]) => run(process.execPath, [fairio, ...args], { cwd: work, timeout: 180_000 });
+    await cli('classify', 'train', '--image', nuclei, '--labels', path.join(work, 'scribbles.ome.zarr'), '-o', classifierFile, '--in2d', '--features', 'gs,ggm,hoge@1.6', '--trees', '30', '--class-names', 'background,nucleus');
+    await cli('classify', 'predict', '--classifier', classifierFile, nuclei, path.join(work, 'cli-classes.ome.zarr'));
+    timings.classifierCli = Date.now() - t;
+
+    // In the viewer, zoomed in away from the image's edges (the region is read with the filters' halo of 38 pixels).
+    t = Date.now();
+    await command(page, 'fairio:ngff-set-view', { centerX: 230.5, centerY: 290.5, zoom: 3, z: 1 });
+    expect(await waitComplete(page)).toBe('complete');
+    await page.locator(`${PANEL} .jp-FairioAnalysis-kind`).selectOption('pixel-classifier');
+    const outcome = await settled(page, await startRun(page, 'nuclei.fairio-rf', 'visible', ''));
+    timings.classifierRun = Date.now() - t;
+    expect(outcome.state, outcome.message).toBe('done');
+    runs.push(outcome.folder);
+    const folder = path.join(lab.root, outcome.folder);
+    expect(fs.readdirSync(folder).sort()).toEqual(['labels.ome.zarr', 'ro-crate-metadata.json']);
+    const graph = (JSON.parse(fs.readFileSync(path.join(folder, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph'];
+    const param = (name: string) => Number(graph.find((e) => e['@type'] === 'PropertyValue' && e.name === name)?.value);
+    const [x, y, width, height, z] = ['regionX', 'regionY', 'regionWidth', 'regionHeight', 'z'].map(param);
+    expect(z).toBe(1);
+    expect([x > 38, y > 38, x + width < 512 - 38, y + height < 512 - 38]).toEqual([true, true, true, true]);
+    const tool = graph.find((e) => e['@type'] === 'File' && e.name === 'nuclei.fairio-rf');
+    expect(tool?.sha256).toBe(createHash('sha256').update(fs.readFileSync(classifierFile)).digest('hex'));
+    expect(String(tool?.description)).toContain('nuclei.fairio-rf');
+
+    // The viewer's classes are the CLI's on that region, pixel for pixel.
+    const ours = await (await (await openOmeZarr(path.join(folder, 'labels.ome.zarr'))).image()).readRegion();
+    expect(ours.shape).toEqual([1, height, width]);
+    const theirs = await (await (await openOmeZarr(path.join(work, 'cli-classes.ome.zarr'))).image()).readRegion({ select: { z, y: [y, y + height], x: [x, x + width] } });
+    let differ = 0;
+    for (let i = 0; i < theirs.data.length; i++) if (Number(ours.data[i]) !== Number(theirs.data[i])) differ++;
+    const counts = [1, 2].map((k) => Array.from(theirs.data as Uint8Array).filter((v) => v === k).length);
+    console.log(`pixel classifier, visible region ${width}×${height} at (${x}, ${y}), z ${z}: ${differ} pixels differ from fairio classify predict; classes ${counts.join(' / ')}`);
+    expect(differ).toBe(0);
+    expect(Math.min(...counts)).toBeGreaterThan(0);
+
+    // The overlay, at full opacity, shows each pixel in its class's colour (the file's: Label 1 red, Label 2 green).
+    expect(await page.locator(VIEWER).getAttribute('data-overlay')).toBe('shown');
+    await page.$eval(`${PANEL} .jp-FairioAnalysis-opacity`, (input) => {
+      (input as HTMLInputElement).value = '1';
+      input.dispatchEvent(new Event('input'));
+    });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const wrong = await page.$eval(
+      `${VIEWER} .jp-FairioViewer-canvas`,
+      (canvas, { labels, x, y, width, height }) => {
+        const c = canvas as HTMLCanvasElement;
+        const scale = c.width / c.getBoundingClientRect().width;
+        const ctx = c.getContext('2d')!;
+        const colours = [[255, 0, 0], [0, 255, 0]];
+        let bad = 0;
+        let seen = 0;
+        for (let j = 0; j < height; j += 5) {
+          for (let i = 0; i < width; i += 5) {
+            // Screen position of the middle of image pixel (x + i, y + j) in a view centred on (230.5, 290.5) at zoom 3.
+            const sx = Math.floor(((x + i + 0.5 - 230.5) * 3 + c.width / scale / 2) * scale);
+            const sy = Math.floor(((y + j + 0.5 - 290.5) * 3 + c.height / scale / 2) * scale);
+            if (sx < 0 || sy < 0 || sx >= c.width || sy >= c.height) continue;
+            const [r, g, b] = ctx.getImageData(sx, sy, 1, 1).data;
+            const want = colours[labels[j * width + i] - 1];
+            seen++;
+            if (Math.abs(r - want[0]) > 2 || Math.abs(g - want[1]) > 2 || b > 2) bad++;
+          }
+        }
+        return { bad, seen };
+      },
+      { labels: Array.from(theirs.data as Uint8Array), x, y, width, height },
+    );
+    expect(wrong.seen).toBeGreaterThan(100);
+    expect(wrong.bad).toBe(0);
+  }, 300_000);
 
   it('names the problem with a bad model in the panel', async () => {
     const { page } = browser;

@@ -26,14 +26,9 @@ import {
 import { storeFetch } from '../store-fetch.js';
 import { modelSource } from './jupyter-files.js';
 import { toPlanes } from './planes.js';
-import type { FromModelWorker, ToModelWorker } from './protocol.js';
+import type { FromAnalysisWorker, ToModelWorker } from './protocol.js';
 import type { AnalysisOutput, AnalysisRequest } from './runner.js';
-
-interface WorkerScope {
-  onmessage: ((event: MessageEvent<ToModelWorker>) => void) | null;
-  postMessage(message: FromModelWorker, transfer?: Transferable[]): void;
-}
-const scope = self as unknown as WorkerScope;
+import { postProgress, serveAnalysisWorker } from './worker-serve.js';
 
 let loaded: { pkg: BrowserModel; session: OnnxModel; path: string } | undefined;
 
@@ -48,7 +43,7 @@ async function wasmBinary(url: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-async function prepare(message: Extract<ToModelWorker, { type: 'prepare' }>): Promise<FromModelWorker> {
+async function prepare(message: Extract<ToModelWorker, { type: 'prepare' }>): Promise<FromAnalysisWorker> {
   const pkg = await openBrowserModel(await modelSource(message.server, message.path));
   const { model } = pkg;
   if (model.inputs.length !== 1) throw new FairioError('UNSUPPORTED', `the model has ${model.inputs.length} inputs; the viewer feeds one image to models with one input`, { path: message.path });
@@ -87,7 +82,7 @@ async function prepare(message: Extract<ToModelWorker, { type: 'prepare' }>): Pr
   };
 }
 
-async function run(message: Extract<ToModelWorker, { type: 'run' }>): Promise<FromModelWorker> {
+async function run(message: Extract<ToModelWorker, { type: 'run' }>): Promise<FromAnalysisWorker> {
   if (!loaded) throw new FairioError('INVALID_ARGUMENT', 'no model is loaded');
   const { model } = loaded.pkg;
   const request: AnalysisRequest = message.request;
@@ -96,14 +91,14 @@ async function run(message: Extract<ToModelWorker, { type: 'run' }>): Promise<Fr
   const image = await (await openGroup(store, request.imagePath)).image();
   const layout = layoutFor(image, model.inputs[0], request.channels);
   const access = regionAccess(image, layout, sampleAccess(image, layout, sampleAt(layout, { t: request.t, z: request.z })), request.region);
-  scope.postMessage({ type: 'progress', progress: { done: 0, total: 1, phase: 'reading' } });
+  postProgress(0, 1, 'reading');
   const input = await access.read(access.shape.map(() => 0), access.shape);
   const readMs = performance.now() - started;
   const stats = await inputStats(model, [input]);
   const prediction = new TiledPrediction(model, loaded.session, arrayAccess(input), { stats, tile: message.tile > 0 ? message.tile : undefined });
   const total = prediction.plan.count;
-  scope.postMessage({ type: 'progress', progress: { done: 0, total, phase: 'tiles' } });
-  const outputs = await prediction.predictAll((done) => scope.postMessage({ type: 'progress', progress: { done, total, phase: 'tiles' } }));
+  postProgress(0, total, 'tiles');
+  const outputs = await prediction.predictAll((done) => postProgress(done, total, 'tiles'));
   const planes = toPlanes(outputs[0], model.outputs[0], request.region.height, request.region.width);
   const output: AnalysisOutput = {
     kind: 'probability',
@@ -123,15 +118,4 @@ async function run(message: Extract<ToModelWorker, { type: 'run' }>): Promise<Fr
   return { type: 'result', output };
 }
 
-scope.onmessage = (event) => {
-  const message = event.data;
-  (message.type === 'prepare' ? prepare(message) : run(message)).then(
-    (reply) => scope.postMessage(reply, reply.type === 'result' ? [reply.output.data.buffer as ArrayBuffer] : []),
-    (error: unknown) =>
-      scope.postMessage({
-        type: 'error',
-        code: error instanceof FairioError ? error.code : 'IO_ERROR',
-        message: error instanceof Error ? error.message : String(error),
-      }),
-  );
-};
+serveAnalysisWorker({ prepare, run });
