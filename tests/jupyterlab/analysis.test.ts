@@ -310,6 +310,19 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     );
     expect(wrong.seen).toBeGreaterThan(100);
     expect(wrong.bad).toBe(0);
+
+    // What is not a classifier is named in the panel.
+    const cases: [string, RegExp][] = [
+      ['nuclei-demo', /nuclei-demo: is a folder, not a trained classifier/],
+      ['nuclei.ome.zarr/zarr.json', /is not a fairio pixel classifier \(format "undefined"\)/],
+      ['no/such.fairio-rf', /no such file or folder/],
+    ];
+    for (const [file, expected] of cases) {
+      const failed = await settled(page, await startRun(page, file, 'visible', ''), 60_000);
+      expect(failed.state, file).toBe('failed');
+      expect(failed.message).toMatch(expected);
+    }
+    await page.locator(`${PANEL} .jp-FairioAnalysis-kind`).selectOption('bioimageio');
   }, 300_000);
 
   it('names the problem with a bad model in the panel', async () => {

@@ -13,7 +13,7 @@ import { FairioError, openGroup, openUrlStore, type OmeZarrImage } from '@fairio
 import { sha256Hex } from '@fairio/provenance/browser';
 import { classifierReadBox, classifyRegion, featureHalo, parseClassifierBytes, type Box, type PixelClassifier } from '@fairio/model-runner/browser';
 import { storeFetch } from '../store-fetch.js';
-import { readServerFile } from './jupyter-files.js';
+import { contentsOf, readServerFile } from './jupyter-files.js';
 import type { FromAnalysisWorker, ToClassifierWorker } from './protocol.js';
 import type { AnalysisOutput } from './runner.js';
 import { postProgress, serveAnalysisWorker } from './worker-serve.js';
@@ -29,6 +29,9 @@ function rgb(color: string): [number, number, number] {
 async function prepare(message: Extract<ToClassifierWorker, { type: 'prepare' }>): Promise<FromAnalysisWorker> {
   const path = message.path.trim().replace(/^\/+|\/+$/g, '');
   if (!path) throw new FairioError('INVALID_ARGUMENT', 'name a trained fairio pixel classifier (a .fairio-rf file from fairio classify train)');
+  if ((await contentsOf(message.server, path, false)).type === 'directory') {
+    throw new FairioError('INVALID_ARGUMENT', 'is a folder, not a trained classifier (a .fairio-rf file from fairio classify train)', { path });
+  }
   const bytes = await readServerFile(message.server, path);
   const classifier = parseClassifierBytes(bytes, path);
   if (classifier.input.spatialDims === 3 && !classifier.selection.in2d) {
