@@ -146,8 +146,7 @@ export async function runPredict(context: NodeRunContext): Promise<NodeRunResult
   const datasetMeasures = wanted.filter(isDatasetMeasure);
   const sampleMeasures = wanted.filter((m) => !isDatasetMeasure(m));
   const all = Array.from({ length: samples }, (_, i) => i);
-  const datasetStats = datasetMeasures.length ? await computeStats(datasetMeasures, target, sampleChunks(image, layout, all)) : new Map();
-  const statsOf = async (sample: number): Promise<StatValues> => {
+  const statsOf = async (datasetStats: StatValues, sample: number): Promise<StatValues> => {
     const stats: StatValues = new Map(datasetStats);
     if (sampleMeasures.length) for (const [k, v] of await computeStats(sampleMeasures, target, sampleChunks(image, layout, [sample]))) stats.set(k, v);
     return stats;
@@ -156,8 +155,21 @@ export async function runPredict(context: NodeRunContext): Promise<NodeRunResult
   const weights = await pkg.localPath(model.onnx.source, model.onnx.sha256);
   // The session runs on a worker thread, one run at a time; reading, statistics, processing and encoding overlap with it.
   // Idle intra-op threads sleep instead of spinning, so they leave the cores to this thread's reading, processing and
-  // encoding, which overlap with the runs (the benchmark's bare session is configured the same way).
-  const onnx = await openOnnxWorker(weights, { device, intraOpThreads: context.workers, spinning: false });
+  // encoding, which overlap with the runs (the benchmark's bare session is configured the same way). It starts now:
+  // ONNX Runtime loads and optimises the model on the worker while this thread measures the statistics.
+  const opening = openOnnxWorker(weights, { device, intraOpThreads: context.workers, spinning: false });
+  opening.catch(() => undefined); // awaited below; a failure there must not count as unhandled meanwhile
+  let datasetStats: StatValues;
+  let firstStats: StatValues;
+  let onnx: Awaited<typeof opening>;
+  try {
+    datasetStats = datasetMeasures.length ? await computeStats(datasetMeasures, target, sampleChunks(image, layout, all)) : new Map();
+    firstStats = await statsOf(datasetStats, 0);
+    onnx = await opening;
+  } catch (error) {
+    await opening.then((w) => w.release(), () => undefined);
+    throw error;
+  }
   try {
     const tile = tileParam === undefined ? undefined : tileParam === 0 ? Infinity : tileParam;
     // Input tiles and output blocks are refilled instead of allocated per tile (fewer large allocations, less GC):
@@ -168,7 +180,7 @@ export async function runPredict(context: NodeRunContext): Promise<NodeRunResult
       if (!predictions.has(sample)) {
         // Keep the statistics of the samples in flight only.
         if (predictions.size > 4) predictions.delete(predictions.keys().next().value!);
-        predictions.set(sample, statsOf(sample).then((stats) => new TiledPrediction(model, onnx, sampleAccess(image, layout, sample), { stats, tile, spare })));
+        predictions.set(sample, (sample === 0 ? Promise.resolve(firstStats) : statsOf(datasetStats, sample)).then((stats) => new TiledPrediction(model, onnx, sampleAccess(image, layout, sample), { stats, tile, spare })));
       }
       return predictions.get(sample)!;
     };
