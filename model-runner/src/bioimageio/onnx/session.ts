@@ -5,7 +5,7 @@
  * and outputs by position, as bioimageio.core does, never by name; inputs are
  * cast to the element type the graph declares.
  */
-import { FairioError } from '@fairio/ngff/browser';
+import { FairioError } from '@fairio/ngff/errors'; // narrow and browser-safe: the ONNX Runtime worker thread loads this module
 import { castData, type NdArray, type TensorDtype, type TypedArray } from '../processing/tensor.js';
 
 /** The part of `onnxruntime-common`'s API fairio uses (node and web builds both have it). */
