@@ -163,7 +163,12 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     runs.push(demo.folder);
     expect(await page.locator(PANEL).getAttribute('data-progress')).toMatch(/^\d+\/\d+$/);
     expect(await page.locator(VIEWER).getAttribute('data-overlay')).toBe('shown');
-    if (docs) await page.screenshot({ path: path.join(projectRoot, 'docs', 'jupyterlab-analysis.png') });
+    if (docs) {
+      // Zoomed out a little, so the analysed region shows as a rectangle over the image.
+      await command(page, 'fairio:ngff-set-view', { centerX: 300, centerY: 260, zoom: 1.8 });
+      await waitComplete(page);
+      await page.locator(VIEWER).screenshot({ path: path.join(projectRoot, 'docs', 'jupyterlab-analysis.png') });
+    }
     const folder = path.join(lab.root, demo.folder);
     expect(fs.existsSync(`${folder}.partial`)).toBe(false);
     expect(fs.readdirSync(folder).sort()).toEqual(['prediction.ome.zarr', 'ro-crate-metadata.json']);
