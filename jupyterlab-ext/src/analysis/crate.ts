@@ -55,7 +55,7 @@ export function analysisCrate(run: AnalysisRunRecord): string {
       '@id': pathToId(run.resultFolder, true),
       '@type': 'Dataset',
       name: `${tool.name} result`,
-      description: `${output.kind === 'labels' ? 'Label image' : 'Model output'} (${output.channels} channel${output.channels === 1 ? '' : 's'} × ${output.height} × ${output.width}, float32), aligned with the region's level-0 pixels`,
+      description: `${output.kind === 'labels' ? 'Label image' : 'Model output'} (${output.channels} channel${output.channels === 1 ? '' : 's'} × ${output.height} × ${output.width}, ${output.data instanceof Uint8Array ? 'uint8' : 'float32'}), aligned with the region's level-0 pixels`,
       encodingFormat: ref(NGFF_FORMAT),
     },
     true,
