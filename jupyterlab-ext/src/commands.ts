@@ -20,6 +20,8 @@ export const CommandIDs = {
   analyseVisible: 'fairio:analyse-visible',
   /** Viewer: the same on the whole z/t plane. */
   analyseImage: 'fairio:analyse-image',
+  /** File browser: apply the selected `.fairio-rf` (or args `{ path }`) in the current viewer, on the region in view. */
+  applyClassifier: 'fairio:analyse-with-classifier',
   /** Viewer: stop the running analysis. */
   cancelAnalysis: 'fairio:analyse-cancel',
   /** Viewer: show or hide the analysis result over the image. */

@@ -259,27 +259,31 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     timings.classifierRun = Date.now() - t;
     expect(outcome.state, outcome.message).toBe('done');
     runs.push(outcome.folder);
-    const folder = path.join(lab.root, outcome.folder);
-    expect(fs.readdirSync(folder).sort()).toEqual(['labels.ome.zarr', 'ro-crate-metadata.json']);
-    const graph = (JSON.parse(fs.readFileSync(path.join(folder, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph'];
-    const param = (name: string) => Number(graph.find((e) => e['@type'] === 'PropertyValue' && e.name === name)?.value);
-    const [x, y, width, height, z] = ['regionX', 'regionY', 'regionWidth', 'regionHeight', 'z'].map(param);
-    expect(z).toBe(1);
-    expect([x > 38, y > 38, x + width < 512 - 38, y + height < 512 - 38]).toEqual([true, true, true, true]);
-    const tool = graph.find((e) => e['@type'] === 'File' && e.name === 'nuclei.fairio-rf');
-    expect(tool?.sha256).toBe(createHash('sha256').update(fs.readFileSync(classifierFile)).digest('hex'));
-    expect(String(tool?.description)).toContain('nuclei.fairio-rf');
-
-    // The viewer's classes are the CLI's on that region, pixel for pixel.
-    const ours = await (await (await openOmeZarr(path.join(folder, 'labels.ome.zarr'))).image()).readRegion();
-    expect(ours.shape).toEqual([1, height, width]);
-    const theirs = await (await (await openOmeZarr(path.join(work, 'cli-classes.ome.zarr'))).image()).readRegion({ select: { z, y: [y, y + height], x: [x, x + width] } });
-    let differ = 0;
-    for (let i = 0; i < theirs.data.length; i++) if (Number(ours.data[i]) !== Number(theirs.data[i])) differ++;
-    const counts = [1, 2].map((k) => Array.from(theirs.data as Uint8Array).filter((v) => v === k).length);
-    console.log(`pixel classifier, visible region ${width}×${height} at (${x}, ${y}), z ${z}: ${differ} pixels differ from fairio classify predict; classes ${counts.join(' / ')}`);
-    expect(differ).toBe(0);
-    expect(Math.min(...counts)).toBeGreaterThan(0);
+    const classifierSha256 = createHash('sha256').update(fs.readFileSync(classifierFile)).digest('hex');
+    /** The run's crate names the classifier file and its sha256, and its classes are the CLI's on its region, pixel for pixel. */
+    const check = async (runFolder: string) => {
+      const folder = path.join(lab.root, runFolder);
+      expect(fs.readdirSync(folder).sort()).toEqual(['labels.ome.zarr', 'ro-crate-metadata.json']);
+      const graph = (JSON.parse(fs.readFileSync(path.join(folder, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph'];
+      const param = (name: string) => Number(graph.find((e) => e['@type'] === 'PropertyValue' && e.name === name)?.value);
+      const [x, y, width, height, z] = ['regionX', 'regionY', 'regionWidth', 'regionHeight', 'z'].map(param);
+      expect(z).toBe(1);
+      expect([x > 38, y > 38, x + width < 512 - 38, y + height < 512 - 38]).toEqual([true, true, true, true]);
+      const tool = graph.find((e) => e['@type'] === 'File' && e.name === 'nuclei.fairio-rf');
+      expect(tool?.sha256).toBe(classifierSha256);
+      expect(String(tool?.description)).toContain('nuclei.fairio-rf');
+      const ours = await (await (await openOmeZarr(path.join(folder, 'labels.ome.zarr'))).image()).readRegion();
+      expect(ours.shape).toEqual([1, height, width]);
+      const theirs = await (await (await openOmeZarr(path.join(work, 'cli-classes.ome.zarr'))).image()).readRegion({ select: { z, y: [y, y + height], x: [x, x + width] } });
+      let differ = 0;
+      for (let i = 0; i < theirs.data.length; i++) if (Number(ours.data[i]) !== Number(theirs.data[i])) differ++;
+      const counts = [1, 2].map((k) => Array.from(theirs.data as Uint8Array).filter((v) => v === k).length);
+      console.log(`pixel classifier, visible region ${width}×${height} at (${x}, ${y}), z ${z}: ${differ} pixels differ from fairio classify predict; classes ${counts.join(' / ')}`);
+      expect(differ).toBe(0);
+      expect(Math.min(...counts)).toBeGreaterThan(0);
+      return { x, y, width, height, labels: theirs.data as Uint8Array };
+    };
+    const { x, y, width, height, labels } = await check(outcome.folder);
 
     // The overlay, at full opacity, shows each pixel in its class's colour (the file's: Label 1 red, Label 2 green).
     expect(await page.locator(VIEWER).getAttribute('data-overlay')).toBe('shown');
@@ -311,10 +315,20 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
         }
         return { bad, seen };
       },
-      { labels: Array.from(theirs.data as Uint8Array), x, y, width, height },
+      { labels: Array.from(labels), x, y, width, height },
     );
     expect(wrong.seen).toBeGreaterThan(100);
     expect(wrong.bad).toBe(0);
+
+    // Right-click on the classifier in the file browser: applied in the viewer on the region in view, the same classes.
+    await command(page, 'filebrowser:activate');
+    const n = (await runsStarted(page)) + 1;
+    await page.locator('.jp-DirListing-itemText', { hasText: /^nuclei\.fairio-rf$/ }).click({ button: 'right' });
+    await page.locator('.lm-Menu-item', { hasText: 'Apply this pixel classifier in the viewer' }).click();
+    const fromMenu = await settled(page, n);
+    expect(fromMenu.state, fromMenu.message).toBe('done');
+    runs.push(fromMenu.folder);
+    await check(fromMenu.folder);
 
     // What is not a classifier is named in the panel.
     const cases: [string, RegExp][] = [

@@ -198,6 +198,20 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => current() !== null,
       execute: (args) => current()?.analyse(analyseArgs(args, 'image')),
     });
+    const selectedClassifier = (): string | undefined => {
+      const item = fileBrowser?.selectedItems().next();
+      return item && !item.done && item.value.type !== 'directory' && /\.fairio-rf$/i.test(item.value.name) ? item.value.path : undefined;
+    };
+    app.commands.addCommand(CommandIDs.applyClassifier, {
+      label: 'Apply this pixel classifier in the viewer',
+      caption: 'Run the selected classifier (.fairio-rf, from fairio classify train) on the region in view of the current NGFF viewer',
+      isVisible: (args) => typeof args.path === 'string' || selectedClassifier() !== undefined,
+      isEnabled: () => current() !== null,
+      execute: (args) => {
+        const path = typeof args.path === 'string' ? args.path : selectedClassifier();
+        return path === undefined ? undefined : current()?.analyse({ kind: 'pixel-classifier', path, scope: 'visible', channels: [] });
+      },
+    });
     app.commands.addCommand(CommandIDs.cancelAnalysis, {
       label: 'Cancel the running analysis',
       isEnabled: () => current()?.analysisRunning ?? false,
@@ -220,6 +234,8 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
 
     // Right-click on a *.zarr folder (the command hides itself for other items).
     app.contextMenu.addItem({ command: CommandIDs.open, selector: '.jp-DirListing-item[data-isdir="true"]', rank: 3 });
+    // Right-click on a trained classifier (*.fairio-rf): apply it in the current viewer.
+    app.contextMenu.addItem({ command: CommandIDs.applyClassifier, selector: '.jp-DirListing-item[data-isdir="false"]', rank: 3 });
 
     // Double-click on a *.zarr folder opens it here instead of entering it (a setting turns this off).
     if (fileBrowser) {
