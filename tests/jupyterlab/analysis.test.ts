@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { zipSync } from 'fflate';
 import { arraySource, openOmeZarr, writeImage } from '@fairio/ngff';
 import { hasPython, hasSharedData, missing, projectRoot, shared, venvPython } from '../helpers/reference.js';
 import { describeIssues, hasRocValidator, rocValidate } from '../helpers/rocrate.js';
@@ -128,6 +129,9 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     fs.writeFileSync(rdf, fs.readFileSync(rdf, 'utf8').replace(/\b(id|axis_id): y$/gm, '$1: row'));
     fs.mkdirSync(path.join(root, 'not-a-model'));
     fs.writeFileSync(path.join(root, 'not-a-model', 'notes.txt'), 'nothing here');
+    // The demo model as a .zip (as the model zoo hands packages out).
+    const demoFiles = fs.readdirSync(path.join(root, 'nuclei-demo'));
+    fs.writeFileSync(path.join(root, 'nuclei-demo.zip'), zipSync(Object.fromEntries(demoFiles.map((f) => [f, new Uint8Array(fs.readFileSync(path.join(root, 'nuclei-demo', f)))]))));
     fs.writeFileSync(path.join(root, 'session.ipynb'), JSON.stringify(NOTEBOOK, null, 1));
     browser = await openBrowser();
     timings.setup = Date.now() - t0;
@@ -343,6 +347,16 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     }
     await page.locator(`${PANEL} .jp-FairioAnalysis-kind`).selectOption('bioimageio');
   }, 300_000);
+
+  it('reads a zipped model package; its sha256 goes into the crate', async () => {
+    const { page } = browser;
+    const zipped = await settled(page, await startRun(page, 'nuclei-demo.zip', 'visible', '0'));
+    expect(zipped.state, zipped.message).toBe('done');
+    runs.push(zipped.folder);
+    const graph = (JSON.parse(fs.readFileSync(path.join(lab.root, zipped.folder, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph'];
+    const packageSha256 = graph.find((e) => e['@type'] === 'PropertyValue' && e.name === 'packageSha256');
+    expect(packageSha256?.value).toBe(createHash('sha256').update(fs.readFileSync(path.join(lab.root, 'nuclei-demo.zip'))).digest('hex'));
+  }, 120_000);
 
   it('names the problem with a bad model in the panel', async () => {
     const { page } = browser;

@@ -11,10 +11,13 @@ import { AnalysisWorker, prepareInWorker } from './worker-client.js';
 /** The worker's source (with ONNX Runtime Web, ~0.5 MB) is its own webpack chunk, loaded on the first analysis. */
 const source = () => import('../analysis-worker-source.js');
 
-/** Threads ONNX Runtime Web may use: several only where the page is cross-origin isolated (SharedArrayBuffer). */
+/**
+ * Threads ONNX Runtime Web may use: one. Several need SharedArrayBuffer, which a page has only when it is
+ * cross-origin isolated (JupyterLab's pages are not), and ONNX Runtime would start its thread workers from its
+ * JavaScript glue's own URL, which the bundled worker (started from a Blob URL) does not have.
+ */
 export function ortThreads(): number {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return isolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+  return 1;
 }
 
 export const bioimageioKind: AnalysisKind = {
