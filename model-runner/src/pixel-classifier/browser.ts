@@ -8,7 +8,7 @@
  * the result is the command line's, bit for bit. Nothing here imports Node
  * built-ins (checked by browser.test.ts).
  */
-import { FairioError } from '@fairio/ngff/browser';
+import { FairioError } from '@fairio/ngff/errors';
 import { parseClassifier, type PixelClassifier } from './classifier-format.js';
 
 export { parseClassifier, CLASSIFIER_FORMAT, CLASSIFIER_VERSION, type PixelClassifier, type ClassInfo, type TrainingRecord } from './classifier-format.js';

@@ -14,7 +14,7 @@
  * exactly). It holds no timestamp: the same labels, selection and seed give
  * the same file, byte for byte (when it ran is in the run's provenance record).
  */
-import { FairioError } from '@fairio/ngff/browser';
+import { FairioError } from '@fairio/ngff/errors';
 import { FEATURE_IDS, FILTER_WINDOW, PRESMOOTH_WINDOW, checkSelection, featureChannels, type FeatureSelection } from './features/bank.js';
 import type { PackedForest } from './forest/forest.js';
 

@@ -5,7 +5,7 @@
  * the feature bank's halo around it (clipped at the image edge), so its
  * result equals the whole image's result on that region, bit for bit.
  */
-import { FairioError } from '@fairio/ngff/browser';
+import { FairioError } from '@fairio/ngff/errors';
 import { checkScalesFit, computeFeatureBlock, featureChannels, featureHalo, filteredDims, type FeatureSelection } from '../features/bank.js';
 import { argmaxClasses, predictProbabilities } from '../forest/forest.js';
 import type { PixelClassifier } from '../classifier-format.js';

@@ -15,8 +15,8 @@
  *   pixels (pre-smoothing, then the filters' own reach);
  * - a scale is rejected when a filtered axis is shorter than ceil(3.5σ) + 1.
  */
-// The browser entry of ngff: the same FairioError, without Node built-ins (this module runs in web workers too).
-import { FairioError } from '@fairio/ngff/browser';
+// ngff's errors alone: the same FairioError, no Node built-ins (this module runs in web workers too) and cheap to load in each worker thread.
+import { FairioError } from '@fairio/ngff/errors';
 import { convolveAxis, field, type Field } from './field.js';
 import { gaussianKernel } from './kernels.js';
 import { componentCount, computeFilters, FEATURE_IDS, type FeatureId } from './filters.js';

@@ -1,5 +1,5 @@
 /** Worker side of parallel forest training: grows a range of trees from shared training data. */
-import { serveTasks } from '@fairio/ngff';
+import { serveTasks } from '@fairio/ngff/worker';
 import { growTrees } from './forest.js';
 import type { TrainTask } from './train-parallel.js';
 import type { TreeArrays } from './tree.js';
