@@ -265,14 +265,15 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     runs.push(outcome.folder);
     const classifierSha256 = createHash('sha256').update(fs.readFileSync(classifierFile)).digest('hex');
     /** The run's crate names the classifier file and its sha256, and its classes are the CLI's on its region, pixel for pixel. */
-    const check = async (runFolder: string) => {
+    const check = async (runFolder: string, scope: 'visible' | 'image' = 'visible') => {
       const folder = path.join(lab.root, runFolder);
       expect(fs.readdirSync(folder).sort()).toEqual(['labels.ome.zarr', 'ro-crate-metadata.json']);
       const graph = (JSON.parse(fs.readFileSync(path.join(folder, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph'];
       const param = (name: string) => Number(graph.find((e) => e['@type'] === 'PropertyValue' && e.name === name)?.value);
       const [x, y, width, height, z] = ['regionX', 'regionY', 'regionWidth', 'regionHeight', 'z'].map(param);
       expect(z).toBe(1);
-      expect([x > 38, y > 38, x + width < 512 - 38, y + height < 512 - 38]).toEqual([true, true, true, true]);
+      if (scope === 'visible') expect([x > 38, y > 38, x + width < 512 - 38, y + height < 512 - 38]).toEqual([true, true, true, true]);
+      else expect([x, y, width, height]).toEqual([0, 0, 512, 512]);
       const tool = graph.find((e) => e['@type'] === 'File' && e.name === 'nuclei.fairio-rf');
       expect(tool?.sha256).toBe(classifierSha256);
       expect(String(tool?.description)).toContain('nuclei.fairio-rf');
@@ -333,6 +334,14 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     expect(fromMenu.state, fromMenu.message).toBe('done');
     runs.push(fromMenu.folder);
     await check(fromMenu.folder);
+
+    // The whole plane (from the command, as a script would): the halo clipped at every edge, still the CLI's classes.
+    const whole = (await runsStarted(page)) + 1;
+    await command(page, 'fairio:analyse-image', { kind: 'pixel-classifier', path: 'nuclei.fairio-rf', channels: [] });
+    const wholeRun = await settled(page, whole);
+    expect(wholeRun.state, wholeRun.message).toBe('done');
+    runs.push(wholeRun.folder);
+    await check(wholeRun.folder, 'image');
 
     // What is not a classifier is named in the panel.
     const cases: [string, RegExp][] = [
