@@ -38,21 +38,24 @@ function installBloscCheck(): void {
   for (const name of ['blosc', 'numcodecs.blosc']) {
     const load = zarr.registry.get(name);
     if (!load) continue;
+    // numcodecs' wasm blosc (its module and its instance) is loaded only for a frame that native zstd cannot decode
+    // (lz4, bitshuffle, split blocks, no native zstd here): reading blosc-zstd then never pays for it.
+    let wasm: Promise<{ fromConfig(c: unknown, m: unknown): { decode(b: Uint8Array): unknown; encode(b: Uint8Array): unknown } }> | undefined;
     zarr.registry.set(name, async () => {
-      const Blosc = (await load()) as unknown as { fromConfig(c: unknown, m: unknown): { decode(b: Uint8Array): unknown; encode(b: Uint8Array): unknown }; kind?: string };
       return {
         kind: 'bytes_to_bytes',
         fromConfig(config: unknown, meta: unknown) {
-          const inner = Blosc.fromConfig(config, meta);
+          let inner: Promise<{ decode(b: Uint8Array): unknown; encode(b: Uint8Array): unknown }> | undefined;
+          const codec = () => (inner ??= (wasm ??= load() as never).then((Blosc) => Blosc.fromConfig(config, meta)));
           return {
             kind: 'bytes_to_bytes',
-            encode: (bytes: Uint8Array) => inner.encode(bytes),
+            encode: async (bytes: Uint8Array) => (await codec()).encode(bytes),
             async decode(bytes: Uint8Array) {
               const stated = bytes.length >= 16 ? new DataView(bytes.buffer, bytes.byteOffset, 16).getUint32(12, true) : -1;
               if (stated !== bytes.length) throw new Error(`blosc frame is ${bytes.length} bytes but its header says ${stated}`);
               // zstd frames decode natively (off this thread, blocks in parallel) where the platform allows.
               const zstd = await nativeZstd();
-              return (zstd && (await decodeBloscZstd(bytes, zstd))) ?? inner.decode(bytes);
+              return (zstd && (await decodeBloscZstd(bytes, zstd))) ?? (await codec()).decode(bytes);
             },
           };
         },
