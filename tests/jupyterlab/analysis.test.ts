@@ -66,7 +66,21 @@ async function palette(page: Page, label: string): Promise<void> {
   }
 }
 
-const runsStarted = (page: Page) => page.$eval(PANEL, (node) => Number((node as HTMLElement).dataset.runs ?? 0));
+/** Runs the Analyse panel has started. The viewer's tab is brought to the front first (on a loaded machine a late
+ * notebook or kernel event can activate another tab of the main area), and the panel waited for. */
+const runsStarted = async (page: Page) => {
+  if ((await page.locator(PANEL).count()) === 0) {
+    const tab = page.locator('.lm-TabBar-tab', { hasText: 'nuclei.ome.zarr' }).first();
+    if (await tab.count()) await tab.click();
+  }
+  try {
+    await page.locator(PANEL).waitFor({ state: 'attached', timeout: 30_000 });
+  } catch (e) {
+    const viewers = await page.evaluate(() => [...document.querySelectorAll('.jp-FairioViewer')].map((n) => `${n.className} state=${(n as HTMLElement).dataset.state} panel=${n.querySelector('.jp-FairioAnalysis') ? 1 : 0}`));
+    throw new Error(`${(e as Error).message}\nviewers: ${viewers.join('; ') || 'none'}`);
+  }
+  return page.$eval(PANEL, (node) => Number((node as HTMLElement).dataset.runs ?? 0));
+};
 
 /** Wait for run number `n` to start, then for it to settle (done, failed or cancelled); its message and folder. */
 async function settled(page: Page, n: number, timeout = 180_000): Promise<{ state: string; message: string; folder: string }> {
