@@ -169,18 +169,26 @@ function imageBox(level: PyramidLevel, layout: SampleLayout, position: number[],
 /** Decoded chunks kept per level (bytes), so overlapping tiles and the statistics pass do not decode a chunk again. */
 const CHUNK_CACHE_BYTES = 64 * 2 ** 20;
 
-/** Least recently used decoded chunks of one array; promises, so concurrent reads of a chunk decode it once. */
+/**
+ * Least recently used decoded chunks of one array; promises, so concurrent
+ * reads of a chunk decode it once. A scan (the statistics pass, which reads
+ * every chunk once in order) only fills free room: were it to evict, an image
+ * larger than the cache would keep only its last chunks, which the tiles,
+ * starting at the first, reach last — every chunk would be decoded twice.
+ * Kept this way, the chunks that fit are decoded once and only the rest twice.
+ */
 class ChunkCache {
   private readonly entries = new Map<string, { data: Promise<NdArray['data']>; bytes: number }>();
   private bytes = 0;
 
-  get(key: string, bytes: number, load: () => Promise<NdArray['data']>): Promise<NdArray['data']> {
+  get(key: string, bytes: number, load: () => Promise<NdArray['data']>, scan = false): Promise<NdArray['data']> {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
       this.entries.set(key, hit);
       return hit.data;
     }
+    if (scan && this.bytes + bytes > CHUNK_CACHE_BYTES) return load();
     const data = load();
     data.catch(() => this.entries.get(key)?.data === data && this.drop(key));
     this.entries.set(key, { data, bytes });
@@ -203,7 +211,7 @@ class ChunkCache {
 const chunkCaches = new WeakMap<object, ChunkCache>();
 
 /** The image box [start, stop) assembled from whole decoded chunks (each decoded once while cached), in a buffer from `take`. */
-async function readCached(level: PyramidLevel, start: number[], stop: number[], where: string, dtype: TensorDtype, take: Allocator): Promise<NdArray> {
+async function readCached(level: PyramidLevel, start: number[], stop: number[], where: string, dtype: TensorDtype, take: Allocator, scan: boolean): Promise<NdArray> {
   let cache = chunkCaches.get(level.array);
   if (!cache) chunkCaches.set(level.array, (cache = new ChunkCache()));
   const chunks = level.chunks;
@@ -219,7 +227,7 @@ async function readCached(level: PyramidLevel, start: number[], stop: number[], 
     const cStart = cell.map((c, i) => c * chunks[i]);
     const cStop = cStart.map((s, i) => Math.min(s + chunks[i], level.shape[i]));
     const cShape = cStop.map((s, i) => s - cStart[i]);
-    const data = cache.get(cell.join(','), size(cShape) * itemBytes, async () => (await readBox(level.array, cStart, cStop, where)) as NdArray['data']);
+    const data = cache.get(cell.join(','), size(cShape) * itemBytes, async () => (await readBox(level.array, cStart, cStop, where)) as NdArray['data'], scan);
     parts.push(data.then((d) => copyBox({ data: d, shape: cShape, dtype }, cStart, out, start)));
     let d = cell.length - 1;
     for (; d >= 0; d--) {
@@ -232,8 +240,8 @@ async function readCached(level: PyramidLevel, start: number[], stop: number[], 
   return out;
 }
 
-/** One sample of the image as the model's input tensor, read box by box. */
-export function sampleAccess(image: OmeZarrImage, layout: SampleLayout, sample: number): InputAccess {
+/** One sample of the image as the model's input tensor, read box by box (`scan`: a pass that reads each chunk once, see ChunkCache). */
+export function sampleAccess(image: OmeZarrImage, layout: SampleLayout, sample: number, scan = false): InputAccess {
   const level = image.levels[0];
   const position = samplePosition(layout, sample);
   const dtype = DTYPE_OF[level.dtype] ?? 'float32';
@@ -242,7 +250,7 @@ export function sampleAccess(image: OmeZarrImage, layout: SampleLayout, sample: 
     shape: layout.sampleShape,
     async read(mStart, mStop, take = allocate) {
       const { start, stop } = imageBox(level, layout, position, mStart, mStop);
-      const box = await readCached(level, start, stop, where, dtype, take);
+      const box = await readCached(level, start, stop, where, dtype, take, scan);
       return toModelOrder(box, start, layout, mStart, mStop.map((s, k) => s - mStart[k]), dtype, take);
     },
   };
@@ -259,7 +267,7 @@ export function sampleChunks(image: OmeZarrImage, layout: SampleLayout, samples:
     const spare = new SpareArrays(2);
     const take = fromSpares(spare);
     for (const sample of samples) {
-      const access = sampleAccess(image, layout, sample);
+      const access = sampleAccess(image, layout, sample, true);
       // Step through the model box in the chunk sizes of the matching image axes.
       const chunk = layout.imageAxisOf.map((i, k) => (i < 0 ? 1 : i === layout.channelAxis ? layout.sampleShape[k] : level.chunks[i]));
       const grid = layout.sampleShape.map((s, k) => Math.ceil(s / chunk[k]));
