@@ -64,6 +64,10 @@ describe('fairio convert leaves a crate', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('fairio: error: "confocal" is not an FBbi imaging-method term (e.g. FBbi:00000246 for fluorescence microscopy)\n');
     expect(fs.existsSync(path.join(work, 'out', 'other.ome.zarr'))).toBe(false);
+    const unlicensed = await fairio('convert', 'cells.ome.tiff', 'out/other.ome.zarr', '--license', 'nonsense');
+    expect(unlicensed.code).toBe(1);
+    expect(unlicensed.stderr).toBe('fairio: error: --license "nonsense" is neither an SPDX licence id (e.g. CC-BY-4.0, CC0-1.0, MIT; see https://spdx.org/licenses/) nor an http(s) URL\n');
+    expect(fs.existsSync(path.join(work, 'out', 'other.ome.zarr'))).toBe(false);
     expect((await fairio('convert', 'cells.ome.tiff', 'plain.ome.zarr', '--no-crate', '-q')).code).toBe(0);
     expect(fs.existsSync(path.join(work, 'ro-crate-metadata.json'))).toBe(false);
     expect(fs.existsSync(path.join(work, 'plain.ome.zarr', 'ro-crate-metadata.json'))).toBe(false);

@@ -32,6 +32,7 @@ import {
 } from '@fairio/provenance';
 import { createProgress } from '../progress.js';
 import { emit, formatBytes, type CommonOptions } from '../output.js';
+import { checkLicense } from '../license.js';
 
 const PROFILE_CHOICES: Record<string, ProfileName> = {
   'ro-crate': 'ro-crate',
@@ -168,7 +169,7 @@ export function checkFairOptions(options: FairCliOptions): ImageDescription & { 
   const creators = (options.creator ?? []).map(parsePerson);
   if (options.organism) normaliseTaxon(options.organism);
   if (options.imagingMethod) normaliseFbbi(options.imagingMethod);
-  return { license: options.license, organism: options.organism, imagingMethod: options.imagingMethod, description: options.description, creators, agent: creators[0] };
+  return { license: options.license === undefined ? undefined : checkLicense(options.license), organism: options.organism, imagingMethod: options.imagingMethod, description: options.description, creators, agent: creators[0] };
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   type WorkflowRunResult,
 } from '@fairio/workflows';
 import { emit, type CommonOptions } from '../output.js';
+import { checkLicense } from '../license.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -154,15 +155,16 @@ export function registerWorkflow(program: Command): void {
       const output = options.output ?? `${stem}${options.format === 'crate' ? '.crate.zip' : EXTENSIONS[options.format]}`;
       if (fs.existsSync(output) && !options.overwrite) throw new FairioError('OUTPUT_EXISTS', 'exists (use --overwrite to replace it)', { path: output });
       const creators = (options.creator ?? []).map(creatorOf);
+      const license = options.license === undefined ? undefined : checkLicense(options.license, { urls: false });
       if (options.format === 'crate') {
-        const written = await exportWorkflowCrate({ workflowFile: file, output, creators, release: options.release, license: options.license, overwrite: options.overwrite });
+        const written = await exportWorkflowCrate({ workflowFile: file, output, creators, release: options.release, license, overwrite: options.overwrite });
         emit(written, options, (w) => [`wrote ${w.path} (Workflow RO-Crate 1.0):`, ...w.files.map((f) => `  ${f}`)].join('\n'));
         return;
       }
       const wf = readWorkflow(file);
       if (creators.length) wf.creators.push(...creators);
       if (options.release) wf.release = options.release;
-      if (options.license) wf.license = options.license;
+      if (license) wf.license = license;
       fs.writeFileSync(output, writeWorkflowText(wf, options.format));
       emit({ path: output, format: options.format }, options, (w) => `wrote ${w.path} (${w.format === 'ga' ? 'Galaxy .ga' : 'gxformat2'})`);
     });
