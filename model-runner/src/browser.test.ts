@@ -2,13 +2,13 @@
 // (esbuild resolves the built package as the JupyterLab extension's bundler
 // does), and a package read through it (folder files or an in-memory zip) gives
 // the same model and findings as the command line's loadModel, sha256 included.
-import { build } from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { bundleForBrowser } from '../../tests/helpers/browser-bundle.js';
 import { demoModel, tempDir, UNET_DIR } from './bioimageio/__fixtures__/helpers.js';
 import { loadModel } from './bioimageio/spec/validate.js';
 import { InvalidModelError, openBrowserModel, zipSource, type PackageSource } from './browser.js';
@@ -26,15 +26,7 @@ function folderSource(dir: string, description?: string): PackageSource {
 
 describe.skipIf(!fs.existsSync(dist))('@fairio/model-runner/browser (built; run tsc -b first)', () => {
   it('bundles for the browser without Node built-ins', async () => {
-    const result = await build({
-      stdin: { contents: "export * from '@fairio/model-runner/browser';", resolveDir: path.dirname(dist) },
-      bundle: true,
-      write: false,
-      platform: 'browser',
-      format: 'esm',
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0].text;
+    const code = await bundleForBrowser("export * from '@fairio/model-runner/browser';", path.dirname(dist));
     expect(code).not.toMatch(/["']node:|require\(["'](fs|path|module|crypto|os)["']\)|onnxruntime-node/);
     expect(code).toContain('is not a valid bioimage.io model');
   });
