@@ -12,7 +12,7 @@ import { FairioError } from '@fairio/ngff/browser';
 import { applyOps, type ProcessingOp } from '../processing/ops.js';
 import { measuresByTensor, processingFor, type TensorProcessing } from '../processing/pipeline.js';
 import { computeStats, wholeArray, type StatValues } from '../processing/stats.js';
-import { allocate, fromSpares, size, strides, type Allocator, type NdArray, type Tensor } from '../processing/tensor.js';
+import { allocate, fromSpares, size, strides, type Allocator, type NdArray, type Tensor, type TypedArray } from '../processing/tensor.js';
 import type { ModelSpec, TensorSpec } from '../spec/model.js';
 import { planTiles, tilesMeeting, tiles, type PlanOptions, type Tile, type TilePlan } from './plan.js';
 
@@ -56,84 +56,138 @@ function sourceIndex(i: number, n: number, mode: TensorSpec['pad']['mode']): num
 }
 
 /**
+ * Where a padded tile's rows and columns come from: the image box [lo, hi)
+ * to read, and for the tile's last axis runs of columns that copy one
+ * stretch of a box row (or take the constant, source −1), as
+ * (first, end, source) triples. Per tile, not per pixel.
+ */
+interface PaddingPlan {
+  lo: number[];
+  hi: number[];
+  /** The tile lies inside the image: the box is the tile. */
+  identity: boolean;
+  /** For each tile row (all axes but the last, C order): its offset in the box, or −1 for a row of the constant. */
+  rowOffsets: Int32Array;
+  runs: Int32Array;
+}
+
+function paddingPlan(imageShape: readonly number[], start: readonly number[], tile: readonly number[], mode: TensorSpec['pad']['mode']): PaddingPlan {
+  const shape = Int32Array.from(imageShape);
+  const regionStart = Int32Array.from(start);
+  const tileShape = Int32Array.from(tile);
+  const n = tileShape.length;
+  const last = n - 1;
+  // maps[d][k]: the image index that tile index k along axis d reads, or −1 (the constant).
+  const maps: Int32Array[] = [];
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  let identity = true;
+  for (let d = 0; d < n; d++) {
+    const m = new Int32Array(tileShape[d]);
+    let min = shape[d];
+    let max = 0;
+    for (let k = 0; k < m.length; k++) {
+      const v = sourceIndex(regionStart[d] + k, shape[d], mode);
+      m[k] = v;
+      if (v !== regionStart[d] + k) identity = false;
+      if (v >= 0 && v < min) min = v;
+      if (v >= 0 && v + 1 > max) max = v + 1;
+    }
+    maps.push(m);
+    lo[d] = min;
+    hi[d] = max;
+  }
+  const boxStrides = strides(Array.from(hi, (h, d) => h - lo[d]));
+  const rowOffsets = new Int32Array(size(Array.from(tileShape.subarray(0, last))));
+  const pos = new Int32Array(last);
+  for (let r = 0; r < rowOffsets.length; r++) {
+    let base = 0;
+    for (let d = 0; d < last; d++) {
+      const v = maps[d][pos[d]];
+      base = base < 0 || v < 0 ? -1 : base + (v - lo[d]) * boxStrides[d];
+    }
+    rowOffsets[r] = base;
+    for (let d = last - 1; d >= 0 && ++pos[d] === tileShape[d]; d--) pos[d] = 0;
+  }
+  const runs: number[] = [];
+  for (let k = 0; k < tileShape[last]; k++) {
+    const v = maps[last][k];
+    const source = v < 0 ? -1 : v - lo[last];
+    const at = runs.length - 3;
+    if (at >= 0 && ((source < 0 && runs[at + 2] < 0) || (source >= 0 && runs[at + 2] >= 0 && source === runs[at + 2] + (k - runs[at])))) runs[at + 1] = k + 1;
+    else runs.push(k, k + 1, source);
+  }
+  return { lo: Array.from(lo), hi: Array.from(hi), identity, rowOffsets, runs: Int32Array.from(runs) };
+}
+
+/**
+ * The padded tile's pixels from the box, row by row. Kept apart from the
+ * planning and free of objects, so that the engine optimises this one small
+ * loop once instead of recompiling a large function as argument shapes vary.
+ */
+function copyPadded(out: TypedArray, box: TypedArray, rowOffsets: Int32Array, runs: Int32Array, width: number, padValue: never): void {
+  for (let r = 0, o = 0; r < rowOffsets.length; r++, o += width) {
+    const base = rowOffsets[r];
+    if (base < 0) {
+      out.fill(padValue, o, o + width);
+      continue;
+    }
+    for (let i = 0; i < runs.length; i += 3) {
+      const first = runs[i];
+      const end = runs[i + 1];
+      const source = runs[i + 2];
+      if (source < 0) out.fill(padValue, o + first, o + end);
+      else out.set(box.subarray(base + source, base + source + end - first) as never, o + first);
+    }
+  }
+}
+
+/**
  * Read the input region [regionStart, regionStart + tileShape) with padding
  * outside the image, into a buffer from `take` (every element written); the
  * image box read for a padded tile is handed to `done` once copied.
  */
 export async function readPadded(input: InputAccess, regionStart: number[], tileShape: number[], pad: TensorSpec['pad'], take: Allocator = allocate, done?: (data: NdArray['data']) => void): Promise<NdArray> {
-  const n = tileShape.length;
-  const maps = tileShape.map((t, d) => Array.from({ length: t }, (_, k) => sourceIndex(regionStart[d] + k, input.shape[d], pad.mode)));
-  const lo = maps.map((m) => Math.min(...m.filter((v) => v >= 0)));
-  const hi = maps.map((m) => Math.max(...m.filter((v) => v >= 0)) + 1);
-  const identity = maps.every((m, d) => m.every((v, k) => v === regionStart[d] + k));
-  const box = await input.read(lo, hi, take);
-  if (identity) return box;
+  const plan = paddingPlan(input.shape, regionStart, tileShape, pad.mode);
+  const box = await input.read(plan.lo, plan.hi, take);
+  if (plan.identity) return box;
   const out = take(box.dtype, size(tileShape));
   const padValue = (box.dtype.endsWith('64') && box.dtype !== 'float64' ? BigInt(pad.value) : pad.value) as never;
-  const boxStrides = strides(hi.map((h, d) => h - lo[d]));
-  const pos = new Array<number>(n).fill(0);
-  const last = n - 1;
-  const width = tileShape[last];
-  // The last axis as runs: [first, end) of the tile row reads box row [source, source + end − first), or the constant (source −1).
-  const runs: { first: number; end: number; source: number }[] = [];
-  for (let k = 0; k < width; k++) {
-    const v = maps[last][k];
-    const s = v < 0 ? -1 : v - lo[last];
-    const run = runs[runs.length - 1];
-    if (run && ((s < 0 && run.source < 0) || (s >= 0 && run.source >= 0 && s === run.source + (k - run.first)))) run.end = k + 1;
-    else runs.push({ first: k, end: k + 1, source: s });
-  }
-  let o = 0;
-  for (;;) {
-    let base = 0;
-    let constant = false;
-    for (let d = 0; d < last; d++) {
-      const s = maps[d][pos[d]];
-      if (s < 0) constant = true;
-      base += (s - lo[d]) * boxStrides[d];
-    }
-    if (constant) out.fill(padValue, o, o + width);
-    else {
-      for (const run of runs) {
-        if (run.source < 0) out.fill(padValue, o + run.first, o + run.end);
-        else out.set(box.data.subarray(base + run.source, base + run.source + run.end - run.first) as never, o + run.first);
-      }
-    }
-    o += width;
-    let d = last - 1;
-    for (; d >= 0; d--) {
-      if (++pos[d] < tileShape[d]) break;
-      pos[d] = 0;
-    }
-    if (d < 0) break;
-  }
+  copyPadded(out, box.data, plan.rowOffsets, plan.runs, tileShape[tileShape.length - 1], padValue);
   done?.(box.data);
   return { data: out, shape: [...tileShape], dtype: box.dtype };
 }
 
 /** Copy `src` (shape srcShape, placed at srcStart) ∩ [dstStart, dstStart + dstShape) into dst. */
-export function copyBox(src: NdArray, srcStart: number[], dst: NdArray, dstStart: number[]): void {
-  const n = src.shape.length;
-  const lo = src.shape.map((_, d) => Math.max(srcStart[d], dstStart[d]));
-  const hi = src.shape.map((s, d) => Math.min(srcStart[d] + s, dstStart[d] + dst.shape[d]));
-  if (hi.some((h, d) => h <= lo[d])) return;
-  const ss = strides(src.shape);
-  const ds = strides(dst.shape);
+export function copyBox(src: NdArray, srcStart: readonly number[], dst: NdArray, dstStart: readonly number[]): void {
+  // Integer vectors in, then loops over them alone: the callers' arrays come in every elements kind, and the engine
+  // would recompile this (hot) function for each one.
+  copyBoxData(src.data, Int32Array.from(src.shape), Int32Array.from(srcStart), dst.data, Int32Array.from(dst.shape), Int32Array.from(dstStart));
+}
+
+function copyBoxData(src: TypedArray, srcShape: Int32Array, srcStart: Int32Array, dst: TypedArray, dstShape: Int32Array, dstStart: Int32Array): void {
+  const n = srcShape.length;
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  for (let d = 0; d < n; d++) {
+    lo[d] = Math.max(srcStart[d], dstStart[d]);
+    hi[d] = Math.min(srcStart[d] + srcShape[d], dstStart[d] + dstShape[d]);
+    if (hi[d] <= lo[d]) return;
+  }
+  const ss = strides(Array.from(srcShape));
+  const ds = strides(Array.from(dstShape));
   const row = hi[n - 1] - lo[n - 1];
-  const pos = [...lo];
+  const pos = lo.slice(0, n - 1);
   for (;;) {
-    let so = 0;
-    let dO = 0;
-    for (let d = 0; d < n; d++) {
+    let so = lo[n - 1] - srcStart[n - 1];
+    let dO = lo[n - 1] - dstStart[n - 1];
+    for (let d = 0; d < n - 1; d++) {
       so += (pos[d] - srcStart[d]) * ss[d];
       dO += (pos[d] - dstStart[d]) * ds[d];
     }
-    dst.data.set(src.data.subarray(so, so + row) as never, dO);
+    dst.set(src.subarray(so, so + row) as never, dO);
     let d = n - 2;
-    for (; d >= 0; d--) {
-      if (++pos[d] < hi[d]) break;
-      pos[d] = lo[d];
-    }
+    for (; d >= 0 && ++pos[d] === hi[d]; d--) pos[d] = lo[d];
     if (d < 0) break;
   }
 }
