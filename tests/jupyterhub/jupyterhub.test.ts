@@ -7,10 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSharedData, missing, shared } from '../helpers/reference.js';
-import { hasChromium, openBrowser, unexpectedFailedLoads, type BrowserSession } from '../jupyterlab/chromium.js';
+import { labSession } from '../helpers/lab-session.js';
+import { hasChromium, unexpectedFailedLoads } from '../jupyterlab/chromium.js';
 import { hasJupyterLab } from '../jupyterlab/jupyterlab-server.js';
 import { openInSidebar } from '../jupyterlab/ngff-browser.js';
-import { hasJupyterHub, startJupyterHub, type JupyterHub } from './jupyterhub-server.js';
+import { hasJupyterHub, startJupyterHub } from './jupyterhub-server.js';
 
 const skip =
   missing('JupyterHub and configurable-http-proxy', hasJupyterHub) ||
@@ -21,29 +22,21 @@ const skip =
 const user = 'biologist';
 
 describe.skipIf(skip)('jupyterlab-fairio under JupyterHub (headless Chromium)', () => {
-  let hub: JupyterHub;
-  let browser: BrowserSession;
+  const hub = labSession(() => startJupyterHub({ users: [user] }));
 
-  beforeAll(async () => {
-    hub = await startJupyterHub({ users: [user] });
-    fs.cpSync(shared('samples', 'ome-zarr', 'v04-image-03-with-labels.zarr'), path.join(hub.home(user), 'cells.zarr'), { recursive: true });
-    browser = await openBrowser();
-  }, 180_000);
+  beforeAll(() => hub.open((server) => fs.cpSync(shared('samples', 'ome-zarr', 'v04-image-03-with-labels.zarr'), path.join(server.home(user), 'cells.zarr'), { recursive: true })), 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
-  });
+  afterAll(() => hub.close());
 
   it('logs in through the hub and starts the user\'s server with the extension', async () => {
-    const { page } = browser;
-    await page.goto(`${hub.url}hub/login`);
+    const { page, browser } = hub;
+    await page.goto(`${hub.server.url}hub/login`);
     await page.fill('#username_input', user);
-    await page.fill('#password_input', hub.password);
+    await page.fill('#password_input', hub.server.password);
     await Promise.all([page.waitForURL(new RegExp(`/user/${user}/lab`), { timeout: 180_000 }), page.click('#login_submit')]);
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 90_000 });
     // The single-user server's own API, as JupyterLab calls it: the hub's login cookie plus the XSRF header.
-    const xsrf = (await browser.context.cookies(`${hub.url}user/${user}/`)).find((c) => c.name === '_xsrf')?.value ?? '';
+    const xsrf = (await browser.context.cookies(`${hub.server.url}user/${user}/`)).find((c) => c.name === '_xsrf')?.value ?? '';
     const api = (route: string) =>
       page.evaluate(async ([url, token]) => {
         const response = await fetch(url, { headers: { 'X-XSRFToken': decodeURIComponent(token) } });
@@ -55,11 +48,11 @@ describe.skipIf(skip)('jupyterlab-fairio under JupyterHub (headless Chromium)', 
     expect(zattrs.status).toBe(200);
     expect(zattrs.body).toHaveProperty('multiscales');
     // Without the hub's login: refused.
-    expect((await fetch(`${hub.url}user/${user}/fairio/stores/cells.zarr/.zattrs`, { redirect: 'manual' })).status).not.toBe(200);
+    expect((await fetch(`${hub.server.url}user/${user}/fairio/stores/cells.zarr/.zattrs`, { redirect: 'manual' })).status).not.toBe(200);
   }, 300_000);
 
   it('opens the NGFF browser sidebar on a sample store', async () => {
-    const { page } = browser;
+    const { page, browser } = hub;
     const sidebar = await openInSidebar(page, 'cells.zarr');
     expect(sidebar.levels).toBeGreaterThan(0);
     expect(sidebar.message).toBe('cells.zarr');
@@ -69,13 +62,12 @@ describe.skipIf(skip)('jupyterlab-fairio under JupyterHub (headless Chromium)', 
   });
 
   it('stops the hub, the proxy and the user\'s server', async () => {
-    const running = hub.processes().map((p) => p.command).join('\n');
+    const running = hub.server.processes().map((p) => p.command).join('\n');
     expect(running).toMatch(/jupyterhub -f/);
     expect(running).toMatch(/configurable-http-proxy/);
     expect(running).toMatch(/jupyterhub-singleuser/);
-    await browser.close();
-    await hub.stop();
-    expect(hub.processes()).toEqual([]);
-    await expect(fetch(hub.url)).rejects.toThrow();
+    await hub.close();
+    expect(hub.server.processes()).toEqual([]);
+    await expect(fetch(hub.server.url)).rejects.toThrow();
   }, 60_000);
 });

@@ -23,7 +23,8 @@ import { zipSync } from 'fflate';
 import { arraySource, openOmeZarr, writeImage } from '@fairio/ngff';
 import { hasPython, hasSharedData, missing, projectRoot, shared, venvPython } from '../helpers/reference.js';
 import { describeIssues, hasRocValidator, rocValidate } from '../helpers/rocrate.js';
-import { hasChromium, openBrowser, type BrowserSession } from './chromium.js';
+import { labSession } from '../helpers/lab-session.js';
+import { hasChromium } from './chromium.js';
 import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
 import { command, VIEWER, waitComplete } from './viewer-session.js';
 
@@ -114,53 +115,50 @@ async function reference(lab: JupyterLab, folder: string, model: string, ...opti
 }
 
 describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chromium, against bioimageio.core)', () => {
-  let lab: JupyterLab;
-  let browser: BrowserSession;
+  const lab = labSession(startJupyterLab);
   const timings: Record<string, number> = {};
   const runs: string[] = [];
 
   beforeAll(async () => {
     const t0 = Date.now();
-    lab = await startJupyterLab();
-    const root = lab.root;
-    const work = path.join(path.dirname(root), 'work');
-    fs.mkdirSync(work);
-    const cli = (...args: string[]) => run(process.execPath, [fairio, ...args], { cwd: work, timeout: 180_000 });
-    await cli('sample', 'sample.ome.tiff', '--size', '512', '--depth', '2', '-q');
-    await cli('convert', 'sample.ome.tiff', path.join(root, 'nuclei.ome.zarr'), '--ngff', '0.5', '--chunks', '1,1,256,256', '--no-crate', '-q');
-    await cli('model', 'package', '--demo', '-o', path.join(root, 'nuclei-demo'));
-    fs.cpSync(shared('bioimageio', 'models', 'unet2d_nuclei_broad'), path.join(root, 'unet2d_nuclei_broad'), { recursive: true });
-    for (const f of fs.readdirSync(path.join(root, 'unet2d_nuclei_broad'))) fs.chmodSync(path.join(root, 'unet2d_nuclei_broad', f), 0o644);
-    // Bad input: weights that are not what the description's sha256 says; a folder that holds no model.
-    fs.cpSync(path.join(root, 'nuclei-demo'), path.join(root, 'tampered-model'), { recursive: true });
-    const onnx = fs.readdirSync(path.join(root, 'tampered-model')).find((f) => f.endsWith('.onnx'))!;
-    const weights = fs.readFileSync(path.join(root, 'tampered-model', onnx));
-    weights[weights.length - 1] ^= 0xff;
-    fs.writeFileSync(path.join(root, 'tampered-model', onnx), weights);
-    // Axes that do not fit the image: the demo's y axis renamed (a valid model, but the image has no "row").
-    fs.cpSync(path.join(root, 'nuclei-demo'), path.join(root, 'odd-axes-model'), { recursive: true });
-    const rdf = path.join(root, 'odd-axes-model', 'rdf.yaml');
-    fs.writeFileSync(rdf, fs.readFileSync(rdf, 'utf8').replace(/\b(id|axis_id): y$/gm, '$1: row'));
-    fs.mkdirSync(path.join(root, 'not-a-model'));
-    fs.writeFileSync(path.join(root, 'not-a-model', 'notes.txt'), 'nothing here');
-    // The demo model as a .zip (as the model zoo hands packages out).
-    const demoFiles = fs.readdirSync(path.join(root, 'nuclei-demo'));
-    fs.writeFileSync(path.join(root, 'nuclei-demo.zip'), zipSync(Object.fromEntries(demoFiles.map((f) => [f, new Uint8Array(fs.readFileSync(path.join(root, 'nuclei-demo', f)))]))));
-    fs.writeFileSync(path.join(root, 'session.ipynb'), JSON.stringify(NOTEBOOK, null, 1));
-    browser = await openBrowser();
+    await lab.open(async ({ root }) => {
+      const work = path.join(path.dirname(root), 'work');
+      fs.mkdirSync(work);
+      const cli = (...args: string[]) => run(process.execPath, [fairio, ...args], { cwd: work, timeout: 180_000 });
+      await cli('sample', 'sample.ome.tiff', '--size', '512', '--depth', '2', '-q');
+      await cli('convert', 'sample.ome.tiff', path.join(root, 'nuclei.ome.zarr'), '--ngff', '0.5', '--chunks', '1,1,256,256', '--no-crate', '-q');
+      await cli('model', 'package', '--demo', '-o', path.join(root, 'nuclei-demo'));
+      fs.cpSync(shared('bioimageio', 'models', 'unet2d_nuclei_broad'), path.join(root, 'unet2d_nuclei_broad'), { recursive: true });
+      for (const f of fs.readdirSync(path.join(root, 'unet2d_nuclei_broad'))) fs.chmodSync(path.join(root, 'unet2d_nuclei_broad', f), 0o644);
+      // Bad input: weights that are not what the description's sha256 says; a folder that holds no model.
+      fs.cpSync(path.join(root, 'nuclei-demo'), path.join(root, 'tampered-model'), { recursive: true });
+      const onnx = fs.readdirSync(path.join(root, 'tampered-model')).find((f) => f.endsWith('.onnx'))!;
+      const weights = fs.readFileSync(path.join(root, 'tampered-model', onnx));
+      weights[weights.length - 1] ^= 0xff;
+      fs.writeFileSync(path.join(root, 'tampered-model', onnx), weights);
+      // Axes that do not fit the image: the demo's y axis renamed (a valid model, but the image has no "row").
+      fs.cpSync(path.join(root, 'nuclei-demo'), path.join(root, 'odd-axes-model'), { recursive: true });
+      const rdf = path.join(root, 'odd-axes-model', 'rdf.yaml');
+      fs.writeFileSync(rdf, fs.readFileSync(rdf, 'utf8').replace(/\b(id|axis_id): y$/gm, '$1: row'));
+      fs.mkdirSync(path.join(root, 'not-a-model'));
+      fs.writeFileSync(path.join(root, 'not-a-model', 'notes.txt'), 'nothing here');
+      // The demo model as a .zip (as the model zoo hands packages out).
+      const demoFiles = fs.readdirSync(path.join(root, 'nuclei-demo'));
+      fs.writeFileSync(path.join(root, 'nuclei-demo.zip'), zipSync(Object.fromEntries(demoFiles.map((f) => [f, new Uint8Array(fs.readFileSync(path.join(root, 'nuclei-demo', f)))]))));
+      fs.writeFileSync(path.join(root, 'session.ipynb'), JSON.stringify(NOTEBOOK, null, 1));
+    });
     timings.setup = Date.now() - t0;
   }, 300_000);
 
   afterAll(async () => {
     console.log(`analysis test timings (ms): ${JSON.stringify(timings)}`);
-    await browser?.close();
-    await lab?.stop();
+    await lab.close();
   });
 
   it('runs the demo model on the visible region: overlay, OME-Zarr + crate next to the image, as bioimageio.core predicts', async () => {
-    const { page } = browser;
+    const { page, server } = lab;
     let t = Date.now();
-    await page.goto(`${lab.url}lab/workspaces/analysis/tree/session.ipynb?reset&token=${lab.token}`);
+    await page.goto(`${server.url}lab/workspaces/analysis/tree/session.ipynb?reset&token=${server.token}`);
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 90_000 });
     await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 60_000 });
     await palette(page, 'Start recording this notebook session');
@@ -187,13 +185,13 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
       await waitComplete(page);
       await page.locator(VIEWER).screenshot({ path: path.join(projectRoot, 'docs', 'jupyterlab-analysis.png') });
     }
-    const folder = path.join(lab.root, demo.folder);
+    const folder = path.join(server.root, demo.folder);
     expect(fs.existsSync(`${folder}.partial`)).toBe(false);
     expect(fs.readdirSync(folder).sort()).toEqual(['prediction.ome.zarr', 'ro-crate-metadata.json']);
 
     // The visible region (not the whole image) against fairio predict (onnxruntime-node) on that region.
     t = Date.now();
-    const visible = await reference(lab, demo.folder, 'nuclei-demo', '--cli', fairio);
+    const visible = await reference(server, demo.folder, 'nuclei-demo', '--cli', fairio);
     timings.demoVisibleReference = Date.now() - t;
     console.log(`demo model, visible region [x, y, w, h] = [${visible.region.join(', ')}]: max |viewer − ${visible.reference}| ${visible.max_abs_diff.toExponential(2)}, ${visible.failing} failing`);
     expect(visible.region[2]).toBeLessThan(512);
@@ -209,7 +207,7 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     expect(whole.state, whole.message).toBe('done');
     runs.push(whole.folder);
     t = Date.now();
-    const core = await reference(lab, whole.folder, 'nuclei-demo', '--block', '256');
+    const core = await reference(server, whole.folder, 'nuclei-demo', '--block', '256');
     timings.demoWholeReference = Date.now() - t;
     console.log(`demo model, whole 512² plane: max |viewer − ${core.reference}| ${core.max_abs_diff.toExponential(2)}, ${core.failing} failing`);
     expect(core.shape).toEqual([1, 512, 512]);
@@ -223,12 +221,12 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     const software = graph.filter((e) => e['@type'] === 'SoftwareApplication').map((e) => `${String(e.name)} ${String(e.softwareVersion)}`);
     expect(software).toContain('ONNX Runtime Web 1.30.0');
     const tool = graph.find((e) => e['@type'] === 'File' && e.name === 'fairio nuclei demo');
-    const onnx = fs.readdirSync(path.join(lab.root, 'nuclei-demo')).find((f) => f.endsWith('.onnx'))!;
-    expect(tool?.sha256).toBe(createHash('sha256').update(fs.readFileSync(path.join(lab.root, 'nuclei-demo', onnx))).digest('hex'));
+    const onnx = fs.readdirSync(path.join(server.root, 'nuclei-demo')).find((f) => f.endsWith('.onnx'))!;
+    expect(tool?.sha256).toBe(createHash('sha256').update(fs.readFileSync(path.join(server.root, 'nuclei-demo', onnx))).digest('hex'));
   }, 400_000);
 
   it('cancels a run, then runs the shared U-Net on the whole plane from the command palette', async () => {
-    const { page } = browser;
+    const { page, server } = lab;
     const cancelledRun = await startRun(page, 'unet2d_nuclei_broad/bioimageio.yaml', 'image', '0');
     await page.waitForFunction((selector) => ['preparing', 'running'].includes((document.querySelector(selector) as HTMLElement).dataset.state ?? ''), PANEL, { timeout: 30_000 });
     await palette(page, 'Cancel the running analysis');
@@ -242,7 +240,7 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     expect(unet.state, unet.message).toBe('done');
     runs.push(unet.folder);
     t = Date.now();
-    const core = await reference(lab, unet.folder, 'unet2d_nuclei_broad/bioimageio.yaml', '--block', '512');
+    const core = await reference(server, unet.folder, 'unet2d_nuclei_broad/bioimageio.yaml', '--block', '512');
     timings.unetReference = Date.now() - t;
     console.log(`U-Net, whole 512² plane: max |viewer − ${core.reference}| ${core.max_abs_diff.toExponential(2)}, ${core.failing} failing`);
     expect(core.shape).toEqual([1, 512, 512]);
@@ -252,17 +250,17 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
   }, 600_000);
 
   it('applies a pixel classifier trained by the CLI to the visible region: the CLI\'s classes, in the classifier\'s colours, its file in the crate', async () => {
-    const { page } = browser;
+    const { page, server } = lab;
     let t = Date.now();
     // Train with the command line on the sample: sparse labels from DAPI's brightness, every other pixel line; the sample has
     // 2 z planes, so features are filtered plane by plane (--in2d), as the viewer's one plane needs. Then predict the whole image.
-    const work = path.join(path.dirname(lab.root), 'work');
-    const nuclei = path.join(lab.root, 'nuclei.ome.zarr');
+    const work = path.join(path.dirname(server.root), 'work');
+    const nuclei = path.join(server.root, 'nuclei.ome.zarr');
     const dapi = (await (await (await openOmeZarr(nuclei)).image()).readRegion({ select: { c: 0 } })).data;
     const scribbles = new Uint8Array(dapi.length);
     for (let i = 0; i < scribbles.length; i += 29) scribbles[i] = Number(dapi[i]) < 400 ? 1 : Number(dapi[i]) > 1500 ? 2 : 0;
     await writeImage(path.join(work, 'scribbles.ome.zarr'), arraySource(scribbles, [2, 512, 512], 'uint8'), { axes: ['z', 'y', 'x'].map((name) => ({ name, type: 'space' as const })), imageLabel: {}, workers: 0 });
-    const classifierFile = path.join(lab.root, 'nuclei.fairio-rf');
+    const classifierFile = path.join(server.root, 'nuclei.fairio-rf');
     const cli = (...args: string[]) => run(process.execPath, [fairio, ...args], { cwd: work, timeout: 180_000 });
     await cli('classify', 'train', '--image', nuclei, '--labels', path.join(work, 'scribbles.ome.zarr'), '-o', classifierFile, '--in2d', '--features', 'gs,ggm,hoge@1.6', '--trees', '30', '--class-names', 'background,nucleus');
     await cli('classify', 'predict', '--classifier', classifierFile, nuclei, path.join(work, 'cli-classes.ome.zarr'));
@@ -280,7 +278,7 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     const classifierSha256 = createHash('sha256').update(fs.readFileSync(classifierFile)).digest('hex');
     /** The run's crate names the classifier file and its sha256, and its classes are the CLI's on its region, pixel for pixel. */
     const check = async (runFolder: string, scope: 'visible' | 'image' = 'visible') => {
-      const folder = path.join(lab.root, runFolder);
+      const folder = path.join(server.root, runFolder);
       expect(fs.readdirSync(folder).sort()).toEqual(['labels.ome.zarr', 'ro-crate-metadata.json']);
       const graph = (JSON.parse(fs.readFileSync(path.join(folder, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph'];
       const param = (name: string) => Number(graph.find((e) => e['@type'] === 'PropertyValue' && e.name === name)?.value);
@@ -372,17 +370,17 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
   }, 300_000);
 
   it('reads a zipped model package; its sha256 goes into the crate', async () => {
-    const { page } = browser;
+    const { page, server } = lab;
     const zipped = await settled(page, await startRun(page, 'nuclei-demo.zip', 'visible', '0'));
     expect(zipped.state, zipped.message).toBe('done');
     runs.push(zipped.folder);
-    const graph = (JSON.parse(fs.readFileSync(path.join(lab.root, zipped.folder, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph'];
+    const graph = (JSON.parse(fs.readFileSync(path.join(server.root, zipped.folder, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] })['@graph'];
     const packageSha256 = graph.find((e) => e['@type'] === 'PropertyValue' && e.name === 'packageSha256');
-    expect(packageSha256?.value).toBe(createHash('sha256').update(fs.readFileSync(path.join(lab.root, 'nuclei-demo.zip'))).digest('hex'));
+    expect(packageSha256?.value).toBe(createHash('sha256').update(fs.readFileSync(path.join(server.root, 'nuclei-demo.zip'))).digest('hex'));
   }, 120_000);
 
   it('names the problem with a bad model in the panel', async () => {
-    const { page } = browser;
+    const { page, browser } = lab;
     const cases: [string, RegExp][] = [
       ['tampered-model', /has sha256 [0-9a-f]{64}, but the description says [0-9a-f]{64}/],
       ['not-a-model', /has no model description/],
@@ -399,7 +397,7 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
   }, 300_000);
 
   it('takes a changed setting from the settings editor: the overlay colormap', async () => {
-    const { page } = browser;
+    const { page } = lab;
     expect(await page.locator(VIEWER).getAttribute('data-overlay-colormap')).toBe('magma');
     await command(page, 'settingeditor:open', { query: 'fairio NGFF browser' });
     const field = page.locator('select[id$="analysisColormap"]');
@@ -409,9 +407,9 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
   }, 120_000);
 
   it('the exported session crate holds the runs made from the viewer', async () => {
-    const { page } = browser;
+    const { page, browser, server } = lab;
     await page.locator('.lm-TabBar-tab', { hasText: 'session.ipynb' }).first().click();
-    const exported = () => fs.readdirSync(lab.root).find((f) => /^session\.session-\d{8}-\d{6}\.crate$/.test(f));
+    const exported = () => fs.readdirSync(server.root).find((f) => /^session\.session-\d{8}-\d{6}\.crate$/.test(f));
     const started = page.locator('.Toastify__toast', { hasText: /Exporting the session|Exported/ });
     for (let attempt = 1; ; attempt++) {
       await palette(page, 'Export the recorded session as an RO-Crate');
@@ -420,7 +418,7 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
       if (attempt === 3) throw new Error('the export command did not start (no notification) after 3 tries from the palette');
     }
     await expect.poll(() => exported(), { timeout: 120_000 }).toBeDefined();
-    const crate = path.join(lab.root, exported()!);
+    const crate = path.join(server.root, exported()!);
     await expect.poll(() => fs.existsSync(path.join(crate, 'ro-crate-metadata.json')), { timeout: 30_000 }).toBe(true);
     const text = fs.readFileSync(path.join(crate, 'ro-crate-metadata.json'), 'utf8');
     for (const folder of runs) expect(fs.existsSync(path.join(crate, 'fairio-runs', folder, 'ro-crate-metadata.json')) || text.includes(folder), folder).toBe(true);

@@ -5,41 +5,34 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing, shared, hasSharedData } from '../helpers/reference.js';
-import { hasChromium, openBrowser, unexpectedFailedLoads, type BrowserSession } from './chromium.js';
-import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
+import { labSession } from '../helpers/lab-session.js';
+import { hasChromium, unexpectedFailedLoads } from './chromium.js';
+import { hasJupyterLab, startJupyterLab } from './jupyterlab-server.js';
 import { openInSidebar } from './ngff-browser.js';
 
 const skip = missing('JupyterLab in .venv with the built extension', hasJupyterLab) || missing('Debian chromium', hasChromium) || missing('../shared/data', hasSharedData);
 
 describe.skipIf(skip)('jupyterlab-fairio in JupyterLab (headless Chromium)', () => {
-  let lab: JupyterLab;
-  let browser: BrowserSession;
+  const lab = labSession(startJupyterLab);
 
-  beforeAll(async () => {
-    lab = await startJupyterLab();
-    fs.cpSync(shared('samples', 'ome-zarr', 'v04-image-03-with-labels.zarr'), path.join(lab.root, 'cells.zarr'), { recursive: true });
-    browser = await openBrowser();
-  }, 180_000);
+  beforeAll(() => lab.open((server) => fs.cpSync(shared('samples', 'ome-zarr', 'v04-image-03-with-labels.zarr'), path.join(server.root, 'cells.zarr'), { recursive: true })), 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  afterAll(() => lab.close());
 
   it('is installed as a prebuilt extension with its server route', async () => {
-    const response = await fetch(`${lab.url}lab/api/extensions`, { headers: { Authorization: `token ${lab.token}` } });
+    const response = await fetch(`${lab.server.url}lab/api/extensions`, { headers: { Authorization: `token ${lab.server.token}` } });
     const extensions = (await response.json()) as { name: string; enabled: boolean; status: string }[];
     expect(extensions.find((e) => e.name === 'jupyterlab-fairio')).toMatchObject({ enabled: true, status: 'ok' });
-    const zattrs = await fetch(`${lab.url}fairio/stores/cells.zarr/.zattrs`, { headers: { Authorization: `token ${lab.token}` } });
+    const zattrs = await fetch(`${lab.server.url}fairio/stores/cells.zarr/.zattrs`, { headers: { Authorization: `token ${lab.server.token}` } });
     expect(zattrs.status).toBe(200);
     expect(await zattrs.json()).toHaveProperty('multiscales');
     // Logged out: refused.
-    expect((await fetch(`${lab.url}fairio/stores/cells.zarr/.zattrs`, { redirect: 'manual' })).status).not.toBe(200);
+    expect((await fetch(`${lab.server.url}fairio/stores/cells.zarr/.zattrs`, { redirect: 'manual' })).status).not.toBe(200);
   });
 
   it('loads without console errors and opens the sidebar', async () => {
-    const { page } = browser;
-    await page.goto(lab.labUrl());
+    const { page, browser } = lab;
+    await page.goto(lab.server.labUrl());
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 60_000 });
     const sidebar = await openInSidebar(page, 'cells.zarr');
     expect(sidebar.levels).toBeGreaterThan(0);

@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missing, projectRoot, shared, hasSharedData } from '../helpers/reference.js';
 import { describeIssues, hasRocValidator, rocValidate } from '../helpers/rocrate.js';
-import { hasChromium, openBrowser, type BrowserSession } from './chromium.js';
-import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
+import { labSession } from '../helpers/lab-session.js';
+import { hasChromium } from './chromium.js';
+import { hasJupyterLab, startJupyterLab } from './jupyterlab-server.js';
 
 const fairio = path.join(projectRoot, 'cli', 'dist', 'bin.js');
 const skip =
@@ -70,29 +71,27 @@ async function runCell(page: Page, index: number): Promise<void> {
 const status = (page: Page) => page.locator('.jp-FairioRecorder-status');
 
 describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
-  let lab: JupyterLab;
-  let browser: BrowserSession;
+  const lab = labSession(startJupyterLab);
   const timings: Record<string, number> = {};
 
   beforeAll(async () => {
     const t0 = Date.now();
-    lab = await startJupyterLab();
-    fs.writeFileSync(path.join(lab.root, 'analysis.ipynb'), JSON.stringify(NOTEBOOK, null, 1));
-    fs.copyFileSync(shared('samples', 'tiff', 'res.ome.tiff'), path.join(lab.root, 'cells.tif'));
-    browser = await openBrowser();
+    await lab.open(({ root }) => {
+      fs.writeFileSync(path.join(root, 'analysis.ipynb'), JSON.stringify(NOTEBOOK, null, 1));
+      fs.copyFileSync(shared('samples', 'tiff', 'res.ome.tiff'), path.join(root, 'cells.tif'));
+    });
     timings.start = Date.now() - t0;
   }, 240_000);
 
   afterAll(async () => {
     console.log(`recorder test timings (ms): ${JSON.stringify(timings)}`);
-    await browser?.close();
-    await lab?.stop();
+    await lab.close();
   });
 
   it('records a session across a reload and exports a crate roc-validator accepts', async () => {
-    const { page } = browser;
+    const { page, browser, server } = lab;
     let t = Date.now();
-    await page.goto(`${lab.url}lab/workspaces/recorder/tree/analysis.ipynb?reset&token=${lab.token}`);
+    await page.goto(`${server.url}lab/workspaces/recorder/tree/analysis.ipynb?reset&token=${server.token}`);
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 60_000 });
     await page.locator('.jp-NotebookPanel .jp-Cell').nth(2).waitFor({ timeout: 60_000 });
     await command(page, 'Start recording this notebook session');
@@ -105,7 +104,7 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     await runCell(page, 1);
     await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('2 cell runs');
     await expect.poll(() => page.locator('.jp-Cell').nth(1).locator('.jp-OutputArea-output').textContent(), { timeout: 60_000 }).toMatch(/^0 /);
-    expect(fs.existsSync(path.join(lab.root, 'out', 'ro-crate-metadata.json'))).toBe(true);
+    expect(fs.existsSync(path.join(server.root, 'out', 'ro-crate-metadata.json'))).toBe(true);
     timings.twoCells = Date.now() - t;
 
     // A reload in the middle: the recording resumes from what the page stored.
@@ -118,7 +117,7 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
 
     // Code sent to the same kernel by another client (its own websocket, not this notebook's connection).
     t = Date.now();
-    const sessions = (await (await fetch(`${lab.url}api/sessions`, { headers: { Authorization: `token ${lab.token}` } })).json()) as { kernel: { id: string } }[];
+    const sessions = (await (await fetch(`${server.url}api/sessions`, { headers: { Authorization: `token ${server.token}` } })).json()) as { kernel: { id: string } }[];
     await page.evaluate(
       async ({ url, token, kernel }) => {
         const ws = new WebSocket(`${url.replace(/^http/, 'ws')}api/kernels/${kernel}/channels?token=${token}`);
@@ -129,7 +128,7 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
         await replied;
         ws.close();
       },
-      { url: lab.url, token: lab.token, kernel: sessions[0].kernel.id },
+      { url: server.url, token: server.token, kernel: sessions[0].kernel.id },
     );
     await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('3 cell runs');
     timings.otherClient = Date.now() - t;
@@ -137,7 +136,7 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     t = Date.now();
     await runCell(page, 2);
     await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('4 cell runs');
-    const exported = () => fs.readdirSync(lab.root).find((f) => /^analysis\.session-\d{8}-\d{6}\.crate$/.test(f));
+    const exported = () => fs.readdirSync(server.root).find((f) => /^analysis\.session-\d{8}-\d{6}\.crate$/.test(f));
     // A keypress can still go astray on a busy page (the palette closed before Enter): the export's notification says it started.
     const started = page.locator('.Toastify__toast', { hasText: /Exporting the session|Exported/ });
     for (let attempt = 1; ; attempt++) {
@@ -148,12 +147,12 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     }
     for (const deadline = Date.now() + 180_000; !exported(); ) {
       const dialog = await page.locator('.jp-Dialog').textContent({ timeout: 100 }).catch(() => null);
-      if (dialog || Date.now() > deadline) throw new Error(`no crate was exported (${fs.readdirSync(lab.root).join(', ')}): ${dialog ?? 'no message'}\n${browser.errors.join('\n')}`);
+      if (dialog || Date.now() > deadline) throw new Error(`no crate was exported (${fs.readdirSync(server.root).join(', ')}): ${dialog ?? 'no message'}\n${browser.errors.join('\n')}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const crateName = exported()!;
     timings.runAndExport = Date.now() - t;
-    const crate = path.join(lab.root, crateName);
+    const crate = path.join(server.root, crateName);
 
     const metadata = JSON.parse(fs.readFileSync(path.join(crate, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Record<string, unknown>[] };
     const graph = metadata['@graph'];
@@ -181,7 +180,7 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     expect(software.get('ipykernel')).toMatch(/^\d/);
     // The notebook copy is the saved notebook, byte for byte.
     const copy = fs.readFileSync(path.join(crate, 'analysis.ipynb'));
-    expect(copy.equals(fs.readFileSync(path.join(lab.root, 'analysis.ipynb')))).toBe(true);
+    expect(copy.equals(fs.readFileSync(path.join(server.root, 'analysis.ipynb')))).toBe(true);
     expect(byId.get('analysis.ipynb')!.sha256).toBe(createHash('sha256').update(copy).digest('hex'));
 
     t = Date.now();

@@ -16,8 +16,9 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPython, hasSharedData, missing, projectRoot, python, pythonJson, shared } from '../helpers/reference.js';
-import { hasChromium, openBrowser, unexpectedFailedLoads, type BrowserSession } from './chromium.js';
-import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
+import { labSession } from '../helpers/lab-session.js';
+import { hasChromium, unexpectedFailedLoads } from './chromium.js';
+import { hasJupyterLab, startJupyterLab } from './jupyterlab-server.js';
 import { command, compareCanvas, placeTopLeft, VIEWER, viewerData, viewerMessage, waitComplete, waitForLab } from './viewer-session.js';
 
 const run = promisify(execFile);
@@ -75,50 +76,45 @@ async function serveStore(root: string, failures: Record<string, number>): Promi
 }
 
 describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared with zarr-python + numpy)', () => {
-  let lab: JupyterLab;
-  let browser: BrowserSession;
+  const lab = labSession(startJupyterLab);
   let nuclei: string;
 
   beforeAll(async () => {
-    lab = await startJupyterLab();
-    const root = lab.root;
-    fs.cpSync(shared('samples', 'ome-zarr', 'v04-image-03-with-labels.zarr'), path.join(root, 'cells.zarr'), { recursive: true });
-    fs.cpSync(shared('samples', 'ome-zarr', 'v05-multiscale-input9.zarr'), path.join(root, 'pyramid.zarr'), { recursive: true });
-    fs.cpSync(shared('samples', 'ome-zarr', 'v05-input13.zarr'), path.join(root, 'upper.zarr'), { recursive: true });
-    // fairio's own NGFF 0.5: the synthetic nuclei (2 channels × 4 z × 512²), 128² chunks in 256² shards,
-    // a 3-level pyramid, and its nuclei segmented by fairio threshold + label as labels/nuclei.
-    const work = path.join(path.dirname(root), 'work');
-    fs.mkdirSync(work);
-    const cli = (...args: string[]) => run(process.execPath, [fairio, ...args, '-q'], { cwd: work, timeout: 180_000 });
-    await cli('sample', 'sample.ome.tiff', '--size', '512', '--depth', '4');
-    nuclei = path.join(root, 'nuclei.ome.zarr');
-    await cli('convert', 'sample.ome.tiff', nuclei, '--ngff', '0.5', '--chunks', '1,1,128,128', '--shards', '1,1,256,256', '--no-crate');
-    await cli('threshold', nuclei, 'mask.ome.zarr', '--channel', '0', '--no-crate');
-    fs.mkdirSync(path.join(nuclei, 'labels'));
-    await cli('label', 'mask.ome.zarr', path.join(nuclei, 'labels', 'nuclei'), '--no-crate');
-    fs.writeFileSync(path.join(nuclei, 'labels', 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: { ome: { version: '0.5', labels: ['nuclei'] } } }));
-    // Bad input: a Zarr group that is not OME-Zarr, a pyramid with a level missing, a corrupt shard.
-    fs.mkdirSync(path.join(root, 'plain.zarr'));
-    fs.writeFileSync(path.join(root, 'plain.zarr', 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: { note: 'no NGFF metadata' } }));
-    fs.cpSync(nuclei, path.join(root, 'missing-level.ome.zarr'), { recursive: true });
-    fs.rmSync(path.join(root, 'missing-level.ome.zarr', '1'), { recursive: true });
-    fs.cpSync(nuclei, path.join(root, 'corrupt.ome.zarr'), { recursive: true });
-    // Channel 0, z 2 (the plane shown first), shard (0, 0) of level 0: its index and chunks garbled.
-    const shard = path.join(root, 'corrupt.ome.zarr', '0', 'c', '0', '2', '0', '0');
-    fs.writeFileSync(shard, Buffer.alloc(fs.statSync(shard).size, 0xa5));
-    // An HCS plate written by ome-zarr-py: 2 rows × 3 columns, 5 wells with one 64² field each, and a sixth
-    // well whose field is missing.
-    await python(PLATE_SCRIPT, [path.join(root, 'plate.ome.zarr')]);
-    browser = await openBrowser();
-    await waitForLab(browser.page, lab.labUrl());
+    await lab.open(async ({ root }) => {
+      fs.cpSync(shared('samples', 'ome-zarr', 'v04-image-03-with-labels.zarr'), path.join(root, 'cells.zarr'), { recursive: true });
+      fs.cpSync(shared('samples', 'ome-zarr', 'v05-multiscale-input9.zarr'), path.join(root, 'pyramid.zarr'), { recursive: true });
+      fs.cpSync(shared('samples', 'ome-zarr', 'v05-input13.zarr'), path.join(root, 'upper.zarr'), { recursive: true });
+      // fairio's own NGFF 0.5: the synthetic nuclei (2 channels × 4 z × 512²), 128² chunks in 256² shards,
+      // a 3-level pyramid, and its nuclei segmented by fairio threshold + label as labels/nuclei.
+      const work = path.join(path.dirname(root), 'work');
+      fs.mkdirSync(work);
+      const cli = (...args: string[]) => run(process.execPath, [fairio, ...args, '-q'], { cwd: work, timeout: 180_000 });
+      await cli('sample', 'sample.ome.tiff', '--size', '512', '--depth', '4');
+      nuclei = path.join(root, 'nuclei.ome.zarr');
+      await cli('convert', 'sample.ome.tiff', nuclei, '--ngff', '0.5', '--chunks', '1,1,128,128', '--shards', '1,1,256,256', '--no-crate');
+      await cli('threshold', nuclei, 'mask.ome.zarr', '--channel', '0', '--no-crate');
+      fs.mkdirSync(path.join(nuclei, 'labels'));
+      await cli('label', 'mask.ome.zarr', path.join(nuclei, 'labels', 'nuclei'), '--no-crate');
+      fs.writeFileSync(path.join(nuclei, 'labels', 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: { ome: { version: '0.5', labels: ['nuclei'] } } }));
+      // Bad input: a Zarr group that is not OME-Zarr, a pyramid with a level missing, a corrupt shard.
+      fs.mkdirSync(path.join(root, 'plain.zarr'));
+      fs.writeFileSync(path.join(root, 'plain.zarr', 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: { note: 'no NGFF metadata' } }));
+      fs.cpSync(nuclei, path.join(root, 'missing-level.ome.zarr'), { recursive: true });
+      fs.rmSync(path.join(root, 'missing-level.ome.zarr', '1'), { recursive: true });
+      fs.cpSync(nuclei, path.join(root, 'corrupt.ome.zarr'), { recursive: true });
+      // Channel 0, z 2 (the plane shown first), shard (0, 0) of level 0: its index and chunks garbled.
+      const shard = path.join(root, 'corrupt.ome.zarr', '0', 'c', '0', '2', '0', '0');
+      fs.writeFileSync(shard, Buffer.alloc(fs.statSync(shard).size, 0xa5));
+      // An HCS plate written by ome-zarr-py: 2 rows × 3 columns, 5 wells with one 64² field each, and a sixth
+      // well whose field is missing.
+      await python(PLATE_SCRIPT, [path.join(root, 'plate.ome.zarr')]);
+    });
+    await waitForLab(lab.page, lab.server.labUrl());
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  afterAll(() => lab.close());
 
-  const reference = (spec: Record<string, unknown>, keep?: string) => compareCanvas(browser.page, spec, keep);
+  const reference = (spec: Record<string, unknown>, keep?: string) => compareCanvas(lab.page, spec, keep);
   const expectMatch = (c: { compared: number; max: number; over2: number }, minPixels: number) => {
     expect(c.compared).toBeGreaterThanOrEqual(minPixels);
     // Canvas blending rounds in 8 bits: at most a couple of grey levels apart, almost never more.
@@ -126,55 +122,55 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
     expect(c.max).toBeLessThanOrEqual(8);
   };
   const open = async (location: string) => {
-    await command(browser.page, 'fairio:ngff-open', { location });
-    await browser.page.locator(VIEWER).waitFor({ timeout: 30_000 });
-    return waitComplete(browser.page);
+    await command(lab.page, 'fairio:ngff-open', { location });
+    await lab.page.locator(VIEWER).waitFor({ timeout: 30_000 });
+    return waitComplete(lab.page);
   };
 
   it('shows the shared NGFF 0.4 sample (float64, z-stack, auto-contrast) as numpy renders it', async () => {
     expect(await open('cells.zarr')).toBe('complete');
-    const fitLevel = Number((await viewerData(browser.page)).level);
-    await placeTopLeft(browser.page, 1);
-    const c = await reference({ store: path.join(lab.root, 'cells.zarr'), level: 0, z: 1, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: fitLevel });
+    const fitLevel = Number((await viewerData(lab.page)).level);
+    await placeTopLeft(lab.page, 1);
+    const c = await reference({ store: path.join(lab.server.root, 'cells.zarr'), level: 0, z: 1, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: fitLevel });
     expectMatch(c, 100 * 100);
     expect(c.mean).toBeLessThan(0.6);
     // The sidebar lists it.
-    await command(browser.page, 'fairio:ngff-show-browser');
-    expect(await browser.page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').count()).toBe(1);
+    await command(lab.page, 'fairio:ngff-show-browser');
+    expect(await lab.page.locator('#fairio-ngff-browser .jp-FairioBrowser-level').count()).toBe(1);
   });
 
   it('shows a fairio NGFF 0.5 pyramid (sharded, 2 channels, labels at 50 %) at level 0 and level 1', async () => {
     expect(await open('nuclei.ome.zarr')).toBe('complete');
-    const data = await viewerData(browser.page);
+    const data = await viewerData(lab.page);
     expect(Number(data.firstRenderMs)).toBeGreaterThan(0);
-    if (docs) await browser.page.screenshot({ path: path.join(projectRoot, 'docs', 'jupyterlab-viewer.png') });
-    await placeTopLeft(browser.page, 1);
-    expect((await viewerData(browser.page)).level).toBe('0');
+    if (docs) await lab.page.screenshot({ path: path.join(projectRoot, 'docs', 'jupyterlab-viewer.png') });
+    await placeTopLeft(lab.page, 1);
+    expect((await viewerData(lab.page)).level).toBe('0');
     const labels = [{ path: 'labels/nuclei', opacity: 0.5 }];
     expectMatch(await reference({ store: nuclei, level: 0, z: 2, channels: [DAPI, GFP], labels }), 512 * 512);
-    await placeTopLeft(browser.page, 0.5);
-    expect((await viewerData(browser.page)).level).toBe('1');
+    await placeTopLeft(lab.page, 0.5);
+    expect((await viewerData(lab.page)).level).toBe('1');
     expectMatch(await reference({ store: nuclei, level: 1, z: 2, channels: [DAPI, GFP], labels }), 256 * 256);
   });
 
   it('loads only the chunks in view', async () => {
-    await placeTopLeft(browser.page, 1);
-    const before = Number((await viewerData(browser.page)).chunks);
+    await placeTopLeft(lab.page, 1);
+    const before = Number((await viewerData(lab.page)).chunks);
     // Zoomed 4× into the top-left corner: level 0, a few of its 16 chunks per layer in view.
-    const box = (await browser.page.locator(`${VIEWER} .jp-FairioViewer-canvas`).boundingBox())!;
-    await command(browser.page, 'fairio:ngff-set-view', { zoom: 4, centerX: box.width / 8, centerY: box.height / 8, z: 1 });
-    await waitComplete(browser.page);
+    const box = (await lab.page.locator(`${VIEWER} .jp-FairioViewer-canvas`).boundingBox())!;
+    await command(lab.page, 'fairio:ngff-set-view', { zoom: 4, centerX: box.width / 8, centerY: box.height / 8, z: 1 });
+    await waitComplete(lab.page);
     const tilesInView = Math.ceil(box.width / 4 / 128) * Math.ceil(box.height / 4 / 128);
-    const fetched = Number((await viewerData(browser.page)).chunks) - before;
+    const fetched = Number((await viewerData(lab.page)).chunks) - before;
     // New z: level 0 tiles in view for 2 channels and the labels, plus the coarsest level's one chunk each.
     expect(fetched).toBeLessThanOrEqual(3 * tilesInView + 3);
     expect(fetched).toBeGreaterThan(0);
   });
 
   it('changes the image with the channel, colour, contrast and z controls', async () => {
-    await command(browser.page, 'fairio:ngff-set-view', { z: 2 });
-    await placeTopLeft(browser.page, 1);
-    const page = browser.page;
+    await command(lab.page, 'fairio:ngff-set-view', { z: 2 });
+    await placeTopLeft(lab.page, 1);
+    const page = lab.page;
     const labels = [{ path: 'labels/nuclei', opacity: 0.5 }];
     // GFP off.
     await page.locator(`${VIEWER} .jp-FairioViewer-channel[data-channel="1"] .jp-FairioViewer-visible`).uncheck();
@@ -192,54 +188,54 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
     await page.locator(`${VIEWER} .jp-FairioViewer-z input`).fill('0');
     await waitComplete(page);
     expectMatch(await reference({ store: nuclei, level: 0, z: 0, channels: [{ index: 0, color: [255, 0, 0], min: 58, max: 1500 }] }), 512 * 512);
-    expect(browser.errors).toEqual([]);
+    expect(lab.browser.errors).toEqual([]);
   });
 
   it('says a Zarr group is not OME-Zarr, in the sidebar, and opens no viewer', async () => {
-    const viewers = await browser.page.locator('.jp-FairioViewer').count();
-    await command(browser.page, 'fairio:ngff-open', { location: 'plain.zarr' });
-    const message = browser.page.locator('#fairio-ngff-browser .jp-FairioBrowser-message');
+    const viewers = await lab.page.locator('.jp-FairioViewer').count();
+    await command(lab.page, 'fairio:ngff-open', { location: 'plain.zarr' });
+    const message = lab.page.locator('#fairio-ngff-browser .jp-FairioBrowser-message');
     await expect.poll(() => message.textContent(), { timeout: 20_000 }).toMatch(/Cannot open plain\.zarr: .*not OME-Zarr/);
     expect(await message.getAttribute('data-level')).toBe('error');
-    expect(await browser.page.locator('.jp-FairioViewer').count()).toBe(viewers);
+    expect(await lab.page.locator('.jp-FairioViewer').count()).toBe(viewers);
   });
 
   it('shows the other levels when one is missing, and says which', async () => {
     expect(await open('missing-level.ome.zarr')).toBe('complete');
-    expect(await viewerMessage(browser.page)).toMatch(/resolution level 1 \("1"\) is listed in multiscales but its array is missing/);
-    await placeTopLeft(browser.page, 1);
+    expect(await viewerMessage(lab.page)).toMatch(/resolution level 1 \("1"\) is listed in multiscales but its array is missing/);
+    await placeTopLeft(lab.page, 1);
     expectMatch(await reference({ store: nuclei, level: 0, z: 2, channels: [DAPI, GFP], labels: [{ path: 'labels/nuclei', opacity: 0.5 }] }), 512 * 512);
     // The sidebar marks it too.
-    await command(browser.page, 'fairio:ngff-show-browser');
-    expect(await browser.page.locator('#fairio-ngff-browser .jp-FairioBrowser-error').count()).toBeGreaterThan(0);
+    await command(lab.page, 'fairio:ngff-show-browser');
+    expect(await lab.page.locator('#fairio-ngff-browser .jp-FairioBrowser-error').count()).toBeGreaterThan(0);
   });
 
   it('names a corrupt chunk and still shows the rest of the image', async () => {
     expect(await open('corrupt.ome.zarr')).toBe('complete');
-    await placeTopLeft(browser.page, 1);
-    expect(await viewerMessage(browser.page)).toMatch(/chunk planes? could not be read.*c\/0\/2\/0\/0/s);
-    if (docs) await browser.page.screenshot({ path: path.join(projectRoot, 'docs', 'jupyterlab-corrupt-chunk.png') });
+    await placeTopLeft(lab.page, 1);
+    expect(await viewerMessage(lab.page)).toMatch(/chunk planes? could not be read.*c\/0\/2\/0\/0/s);
+    if (docs) await lab.page.screenshot({ path: path.join(projectRoot, 'docs', 'jupyterlab-corrupt-chunk.png') });
     // Everything outside the damaged shard (level-0 pixels 0..255 in y and x) as the reference draws it.
     const c = await reference({ store: nuclei, level: 0, z: 2, channels: [DAPI, GFP], labels: [{ path: 'labels/nuclei', opacity: 0.5 }], skip_tiles: [[0, 0, 258, 258]] });
     expectMatch(c, 512 * 512 - 258 * 258);
-    expect(browser.errors).toEqual([]);
+    expect(lab.browser.errors).toEqual([]);
   });
 
   it('keeps going when an http(s) server fails mid-way (a level answering 404, a shard 503)', async () => {
     const server = await serveStore(nuclei, { '1/zarr.json': 404, '0/c/1/2/0/1': 503 });
     try {
       expect(await open(server.url)).toBe('complete');
-      await placeTopLeft(browser.page, 1);
-      const message = await viewerMessage(browser.page);
+      await placeTopLeft(lab.page, 1);
+      const message = await viewerMessage(lab.page);
       expect(message).toMatch(/resolution level 1 .* missing/);
       expect(message).toMatch(/could not be read.*0\/c\/1\/2\/0\/1/s);
       // GFP is missing from the shard at y 0..255, x 256..511: compare the other three quarters.
       const c = await reference({ store: nuclei, level: 0, z: 2, channels: [DAPI, GFP], labels: [{ path: 'labels/nuclei', opacity: 0.5 }], skip_tiles: [[0, 254, 258, 512]] });
       expectMatch(c, 512 * 512 - 258 * 258);
       // Only the store's own failures reached the console (as Chromium's network log), nothing unhandled.
-      expect(unexpectedFailedLoads(browser).every((line) => line.startsWith('503 ') || line.startsWith('404 '))).toBe(true);
-      expect(unexpectedFailedLoads(browser).every((line) => line.includes(server.url))).toBe(true);
-      expect(browser.errors).toEqual([]);
+      expect(unexpectedFailedLoads(lab.browser).every((line) => line.startsWith('503 ') || line.startsWith('404 '))).toBe(true);
+      expect(unexpectedFailedLoads(lab.browser).every((line) => line.includes(server.url))).toBe(true);
+      expect(lab.browser.errors).toEqual([]);
     } finally {
       await server.close();
     }
@@ -247,24 +243,24 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
 
   it('opens an NGFF 0.5 5-level bool pyramid and an image with upper-case axis names', async () => {
     expect(await open('pyramid.zarr')).toBe('complete');
-    const fitLevel = Number((await viewerData(browser.page)).level);
-    await placeTopLeft(browser.page, 1);
-    expectMatch(await reference({ store: path.join(lab.root, 'pyramid.zarr'), level: 0, z: 1, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: fitLevel }), 100 * 100);
+    const fitLevel = Number((await viewerData(lab.page)).level);
+    await placeTopLeft(lab.page, 1);
+    expectMatch(await reference({ store: path.join(lab.server.root, 'pyramid.zarr'), level: 0, z: 1, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: fitLevel }), 100 * 100);
     expect(await open('upper.zarr')).toBe('complete');
-    const upperLevel = Number((await viewerData(browser.page)).level);
-    await placeTopLeft(browser.page, 1);
-    expectMatch(await reference({ store: path.join(lab.root, 'upper.zarr'), level: 0, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: upperLevel }), 265 * 329);
-    expect(browser.errors).toEqual([]);
-    expect(browser.external).toEqual([]);
+    const upperLevel = Number((await viewerData(lab.page)).level);
+    await placeTopLeft(lab.page, 1);
+    expectMatch(await reference({ store: path.join(lab.server.root, 'upper.zarr'), level: 0, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: upperLevel }), 265 * 329);
+    expect(lab.browser.errors).toEqual([]);
+    expect(lab.browser.external).toEqual([]);
   });
 
   it('shows the value of every channel and the label under the pointer', async () => {
     expect(await open('nuclei.ome.zarr')).toBe('complete');
-    await command(browser.page, 'fairio:ngff-set-view', { z: 2 });
-    await placeTopLeft(browser.page, 1);
-    const canvas = (await browser.page.locator(`${VIEWER} .jp-FairioViewer-canvas`).boundingBox())!;
-    await browser.page.mouse.move(canvas.x + 200.5, canvas.y + 150.5);
-    const text = (await browser.page.locator(`${VIEWER} .jp-FairioViewer-pixel`).textContent()) ?? '';
+    await command(lab.page, 'fairio:ngff-set-view', { z: 2 });
+    await placeTopLeft(lab.page, 1);
+    const canvas = (await lab.page.locator(`${VIEWER} .jp-FairioViewer-canvas`).boundingBox())!;
+    await lab.page.mouse.move(canvas.x + 200.5, canvas.y + 150.5);
+    const text = (await lab.page.locator(`${VIEWER} .jp-FairioViewer-pixel`).textContent()) ?? '';
     const [dapi, gfp, label] = await pythonJson<number[]>(
       'import sys, json, zarr; g = zarr.open_group(sys.argv[1], mode="r"); print(json.dumps([int(g["0"][0, 2, 150, 200]), int(g["0"][1, 2, 150, 200]), int(g["labels/nuclei/0"][2, 150, 200])]))',
       [nuclei],
@@ -276,7 +272,7 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
   });
 
   it('opens *.zarr folders from the file browser (double-click and context menu)', async () => {
-    const page = browser.page;
+    const page = lab.page;
     await command(page, 'filebrowser:activate');
     await page.locator('.jp-DirListing-itemText', { hasText: /^cells\.zarr$/ }).dblclick();
     const message = page.locator('#fairio-ngff-browser .jp-FairioBrowser-message');
@@ -287,11 +283,11 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
     await page.locator('.lm-Menu-item', { hasText: 'Open in the NGFF browser' }).click();
     await expect.poll(() => message.textContent(), { timeout: 20_000 }).toBe('pyramid.zarr');
     expect(await waitComplete(page)).toBe('complete');
-    expect(browser.errors).toEqual([]);
+    expect(lab.browser.errors).toEqual([]);
   });
 
   it('shows an HCS plate as a grid of wells, says which well cannot be read, and opens a field', async () => {
-    const page = browser.page;
+    const page = lab.page;
     await command(page, 'fairio:ngff-open', { location: 'plate.ome.zarr' });
     const grid = page.locator('.jp-FairioPlate:not(.lm-mod-hidden)');
     await page.waitForSelector('.jp-FairioPlate:not(.lm-mod-hidden)[data-state="complete"]', { timeout: 60_000 });
@@ -304,12 +300,12 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
     expect(await waitComplete(page)).toBe('complete');
     const fitLevel = Number((await viewerData(page)).level);
     await placeTopLeft(page, 1);
-    expectMatch(await reference({ store: path.join(lab.root, 'plate.ome.zarr', 'B', '2', '0'), level: 0, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: fitLevel }), 64 * 64);
-    expect(browser.errors).toEqual([]);
+    expectMatch(await reference({ store: path.join(lab.server.root, 'plate.ome.zarr', 'B', '2', '0'), level: 0, channels: [{ index: 0, color: [255, 255, 255] }], auto: [0.1, 99.9], auto_level: fitLevel }), 64 * 64);
+    expect(lab.browser.errors).toEqual([]);
   });
 
   it('comes back after a reload: the sidebar with its store, and the viewer tabs', async () => {
-    const page = browser.page;
+    const page = lab.page;
     const tabs = await page.locator('.jp-FairioViewer').count();
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { jupyterapp?: { commands: { hasCommand(id: string): boolean } } }).jupyterapp?.commands.hasCommand('fairio:ngff-open'), undefined, { timeout: 90_000 });
@@ -318,6 +314,6 @@ describe.skipIf(skip)('NGFF viewer in JupyterLab (headless Chromium, compared wi
     await command(page, 'fairio:ngff-show-browser');
     await expect.poll(() => page.locator('#fairio-ngff-browser .jp-FairioBrowser-message').textContent(), { timeout: 30_000 }).toBe('plate.ome.zarr');
     // The viewer of the http store whose server is gone says so in its tab; nothing unhandled.
-    expect(browser.errors.join('\n')).toBe('');
+    expect(lab.browser.errors.join('\n')).toBe('');
   });
 });
