@@ -155,6 +155,16 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     await lab.close();
   });
 
+  /** A whole-plane run's result against bioimageio.core's blocked prediction (`block`: its block size, one the model takes), timed as `timing`. */
+  const wholePlaneAgainstCore = async (name: string, folder: string, model: string, block: number, timing: string) => {
+    const t = Date.now();
+    const core = await reference(lab.server, folder, model, '--block', String(block));
+    timings[timing] = Date.now() - t;
+    console.log(`${name}, whole 512² plane: max |viewer − ${core.reference}| ${core.max_abs_diff.toExponential(2)}, ${core.failing} failing`);
+    expect(core.shape).toEqual([1, 512, 512]);
+    return core;
+  };
+
   it('runs the demo model on the visible region: overlay, OME-Zarr + crate next to the image, as bioimageio.core predicts', async () => {
     const { page, server } = lab;
     let t = Date.now();
@@ -206,11 +216,7 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     timings.demoWhole = Date.now() - t;
     expect(whole.state, whole.message).toBe('done');
     runs.push(whole.folder);
-    t = Date.now();
-    const core = await reference(server, whole.folder, 'nuclei-demo', '--block', '256');
-    timings.demoWholeReference = Date.now() - t;
-    console.log(`demo model, whole 512² plane: max |viewer − ${core.reference}| ${core.max_abs_diff.toExponential(2)}, ${core.failing} failing`);
-    expect(core.shape).toEqual([1, 512, 512]);
+    const core = await wholePlaneAgainstCore('demo model', whole.folder, 'nuclei-demo', 256, 'demoWholeReference');
     expect(core.failing).toBe(0);
 
     t = Date.now();
@@ -226,24 +232,20 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
   }, 400_000);
 
   it('cancels a run, then runs the shared U-Net on the whole plane from the command palette', async () => {
-    const { page, server } = lab;
+    const { page } = lab;
     const cancelledRun = await startRun(page, 'unet2d_nuclei_broad/bioimageio.yaml', 'image', '0');
     await page.waitForFunction((selector) => ['preparing', 'running'].includes((document.querySelector(selector) as HTMLElement).dataset.state ?? ''), PANEL, { timeout: 30_000 });
     await palette(page, 'Cancel the running analysis');
     expect((await settled(page, cancelledRun, 60_000)).state).toBe('cancelled');
 
-    let t = Date.now();
+    const t = Date.now();
     const n = (await runsStarted(page)) + 1;
     await palette(page, 'Analyse the whole image plane');
     const unet = await settled(page, n, 300_000);
     timings.unetWhole = Date.now() - t;
     expect(unet.state, unet.message).toBe('done');
     runs.push(unet.folder);
-    t = Date.now();
-    const core = await reference(server, unet.folder, 'unet2d_nuclei_broad/bioimageio.yaml', '--block', '512');
-    timings.unetReference = Date.now() - t;
-    console.log(`U-Net, whole 512² plane: max |viewer − ${core.reference}| ${core.max_abs_diff.toExponential(2)}, ${core.failing} failing`);
-    expect(core.shape).toEqual([1, 512, 512]);
+    const core = await wholePlaneAgainstCore('U-Net', unet.folder, 'unet2d_nuclei_broad/bioimageio.yaml', 512, 'unetReference');
     // The model's own test rule (bioimage.io's default: at most 100 elements per million outside the tolerance): the
     // U-Net sees further than its declared halo of 32, so fairio's tiles and core's blocks differ by a few pixels at their seams.
     expect(core.failing).toBeLessThanOrEqual(Math.floor((512 * 512 * 100) / 1e6));
