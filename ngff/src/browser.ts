@@ -22,5 +22,6 @@ export { openOmeZarr, openGroup, OmeZarrGroup, joinPath, type GroupKind } from '
 export { OmeZarrImage, openLevel, bytesPerElement, type PyramidLevel, type RegionRequest, type Region } from './image.js';
 export { readBox, decodeChunk, pixelArrayFor, type PixelData } from './read-box.js';
 export { SpareArrays } from './blocks/spare.js';
+export { ByteLru } from './byte-lru.js';
 export { omeZarrFiles, type ImageFilesInput, type ImageFile } from './write/files.js';
 export { imageAttributes, type ChannelDisplay } from './write/ngff-attributes.js';

@@ -31,3 +31,4 @@ export { validateAttributes, validateStore, formatReport, type ValidationReport,
 export { syntheticSample, sampleOmeXml, type SyntheticSample } from './sample.js';
 export { readBox, decodeChunk, pixelArrayFor, type PixelData } from './read-box.js';
 export { boundedMap } from './blocks/index.js';
+export { ByteLru } from './byte-lru.js';

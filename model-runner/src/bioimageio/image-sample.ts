@@ -6,7 +6,7 @@
  * model's axis order, read chunk-wise from level 0, and a chunk visitor for
  * the whole-image statistics.
  */
-import { FairioError, readBox, SpareArrays, type OmeZarrImage, type PyramidLevel } from '@fairio/ngff/browser';
+import { ByteLru, FairioError, readBox, SpareArrays, type OmeZarrImage, type PyramidLevel } from '@fairio/ngff/browser';
 import type { ChunkVisitor } from './processing/stats.js';
 import { allocate, fromSpares, size, strides, type Allocator, type NdArray, type TensorDtype } from './processing/tensor.js';
 import type { TensorSpec } from './spec/model.js';
@@ -178,33 +178,16 @@ const CHUNK_CACHE_BYTES = 64 * 2 ** 20;
  * Kept this way, the chunks that fit are decoded once and only the rest twice.
  */
 class ChunkCache {
-  private readonly entries = new Map<string, { data: Promise<NdArray['data']>; bytes: number }>();
-  private bytes = 0;
+  private readonly lru = new ByteLru<string, Promise<NdArray['data']>>(CHUNK_CACHE_BYTES);
 
   get(key: string, bytes: number, load: () => Promise<NdArray['data']>, scan = false): Promise<NdArray['data']> {
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.data;
-    }
-    if (scan && this.bytes + bytes > CHUNK_CACHE_BYTES) return load();
+    const hit = this.lru.get(key);
+    if (hit !== undefined) return hit;
+    if (scan && this.lru.bytes + bytes > this.lru.budget) return load();
     const data = load();
-    data.catch(() => this.entries.get(key)?.data === data && this.drop(key));
-    this.entries.set(key, { data, bytes });
-    this.bytes += bytes;
-    for (const oldest of this.entries.keys()) {
-      if (this.bytes <= CHUNK_CACHE_BYTES || this.entries.size <= 1) break;
-      this.drop(oldest);
-    }
+    data.catch(() => this.lru.peek(key) === data && this.lru.delete(key));
+    this.lru.set(key, data, bytes);
     return data;
-  }
-
-  private drop(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
   }
 }
 
