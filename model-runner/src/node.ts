@@ -91,19 +91,26 @@ export interface SoftwareUsed {
   url: string;
 }
 
-export interface NodeRunContext {
-  /** Input paths (or URLs) by input name; arrays for `multiple` inputs. */
-  inputs: Record<string, string | string[] | undefined>;
-  /** Checked parameter values, defaults filled in. */
-  parameters: Record<string, ParameterValue | undefined>;
-  /** Where each output goes, by output name. */
-  outputs: Record<string, string>;
+/** How the runner asks a node to run; nodes pass them on, as they are, to the functions that do the work. */
+export interface RunSettings {
   /** Replace existing outputs. */
   overwrite?: boolean;
   /** Worker threads the node may use (default: all cores). */
   workers?: number;
   onProgress?: (done: number, total: number, what?: string) => void;
   signal?: AbortSignal;
+}
+
+/** The run settings alone (of a NodeRunContext), for a work function's options. */
+export const runSettings = ({ overwrite, workers, onProgress, signal }: RunSettings): RunSettings => ({ overwrite, workers, onProgress, signal });
+
+export interface NodeRunContext extends RunSettings {
+  /** Input paths (or URLs) by input name; arrays for `multiple` inputs. */
+  inputs: Record<string, string | string[] | undefined>;
+  /** Checked parameter values, defaults filled in. */
+  parameters: Record<string, ParameterValue | undefined>;
+  /** Where each output goes, by output name. */
+  outputs: Record<string, string>;
 }
 
 /**

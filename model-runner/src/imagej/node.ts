@@ -5,7 +5,7 @@
  * per image (its own Process Run Crate), for provenance.
  */
 import * as path from 'node:path';
-import type { AnalysisNode, NodeDescription, NodeRunContext, NodeRunResult } from '../node.js';
+import { runSettings, type AnalysisNode, type NodeDescription, type NodeRunContext, type NodeRunResult } from '../node.js';
 import { parameterLines } from '../parameters.js';
 import { runMacro } from './run-macro.js';
 
@@ -80,10 +80,7 @@ export const imagejMacroNode: AnalysisNode = {
       memory: p.memory as string | undefined,
       level: p.level as number | undefined,
       region: p.region as string | undefined,
-      overwrite: context.overwrite,
-      workers: context.workers,
-      onProgress: context.onProgress,
-      signal: context.signal,
+      ...runSettings(context),
     });
     return {
       outputs: {

@@ -19,8 +19,9 @@ import { collectOutputs, type ImageOutputs } from './outputs.js';
 import { runImageJ, type ImageJOutcome } from './process.js';
 import { watchdogClassDir } from './watchdog.js';
 import { BEGIN_MARKER, END_MARKER, readStatus, WRAPPER_MACRO, writeJob, type JobImage } from './wrapper.js';
+import type { RunSettings } from '../node.js';
 
-export interface MacroRunOptions {
+export interface MacroRunOptions extends RunSettings {
   /** The .ijm file. */
   macro: string;
   /** Images (TIFF, OME-TIFF, OME-Zarr), processed in turn by one ImageJ. */
@@ -38,10 +39,6 @@ export interface MacroRunOptions {
   /** OME-Zarr inputs: pyramid level and region (`z=10 y=0:512`). */
   level?: number;
   region?: string;
-  overwrite?: boolean;
-  workers?: number;
-  onProgress?: (done: number, total: number, what?: string) => void;
-  signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
 }
 

@@ -17,22 +17,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FairioError, boundedMap, iterateBlocks, readBox, writeImage, type Block } from '@fairio/ngff';
-import type { AnalysisNode, NodeRunContext, NodeRunResult } from '../node.js';
+import { runSettings, type AnalysisNode, type NodeRunContext, type NodeRunResult, type RunSettings } from '../node.js';
 import { SCIKIT_IMAGE_CITATION, UNION_FIND_CITATION, checkOutput, requireOutput, stringInput } from './common.js';
 import { ComponentForest, labelBlock, neighbourhood } from './components.js';
 import { PassProgress, imageView, labelOutputOptions, openImage, passBlockShape, throwIfAborted, type ImageView } from './image-view.js';
 
-export interface LabelOptions {
+export interface LabelOptions extends RunSettings {
   /** 1..number of spatial axes (default: all of them, scikit-image's default). */
   connectivity?: number;
   /** Spatial block shape of the passes (default: whole chunks, about a million pixels). */
   block?: number[];
   /** Chunk shape of the label image (default: the mask's). */
   chunks?: number[];
-  overwrite?: boolean;
-  workers?: number;
-  onProgress?: (done: number, total: number, what?: string) => void;
-  signal?: AbortSignal;
 }
 
 export interface LabelResult {
@@ -397,10 +393,7 @@ export const labelNode: AnalysisNode = {
   async run(context: NodeRunContext): Promise<NodeRunResult> {
     const result = await labelImage(stringInput(context, 'mask'), requireOutput(context, 'labels'), {
       connectivity: context.parameters.connectivity as number | undefined,
-      overwrite: context.overwrite,
-      workers: context.workers,
-      onProgress: context.onProgress,
-      signal: context.signal,
+      ...runSettings(context),
     });
     return { outputs: { labels: result.path }, summary: { labelCount: result.labels, connectivity: result.connectivity } };
   },

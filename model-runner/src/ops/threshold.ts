@@ -7,12 +7,12 @@
  * need their range first); the mask is then written block by block.
  */
 import { FairioError, boundedMap, iterateBlocks, writeImage } from '@fairio/ngff';
-import type { AnalysisNode, NodeRunContext, NodeRunResult } from '../node.js';
+import { runSettings, type AnalysisNode, type NodeRunContext, type NodeRunResult, type RunSettings } from '../node.js';
 import { PassProgress, imageView, isIntegerType, labelOutputOptions, openImage, passBlockShape, throwIfAborted, type ImageView, type Pixels } from './image-view.js';
 import { BinnedHistogram, IntegerHistogram, ValueRange, otsuBinned, otsuInteger } from './otsu.js';
 import { OTSU_CITATION, SCIKIT_IMAGE_CITATION, checkOutput, requireOutput, stringInput } from './common.js';
 
-export interface ThresholdOptions {
+export interface ThresholdOptions extends RunSettings {
   method: 'otsu' | 'manual';
   /** The threshold for method 'manual': pixels above it are foreground. */
   value?: number;
@@ -22,10 +22,6 @@ export interface ThresholdOptions {
   block?: number[];
   /** Chunk shape of the mask (default: the input's, without `c`). */
   chunks?: number[];
-  overwrite?: boolean;
-  workers?: number;
-  onProgress?: (done: number, total: number, what?: string) => void;
-  signal?: AbortSignal;
 }
 
 export interface ThresholdResult {
@@ -161,10 +157,7 @@ export const thresholdNode: AnalysisNode = {
       method: p.method === 'manual' ? 'manual' : 'otsu',
       value: p.value as number | undefined,
       channel: p.channel as number | undefined,
-      overwrite: context.overwrite,
-      workers: context.workers,
-      onProgress: context.onProgress,
-      signal: context.signal,
+      ...runSettings(context),
     });
     return {
       outputs: { mask: result.path },
