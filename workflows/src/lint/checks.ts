@@ -72,6 +72,16 @@ function parameterAccepts(spec: ParameterSpec, type: InputStep['type']): boolean
 
 const tools = (context: LintContext) => context.workflow.steps.filter(isTool);
 
+/** Tool steps with the node behind them (unknown tools are the tools check's finding). */
+const knownTools = (context: LintContext) =>
+  tools(context).flatMap((step) => {
+    const node = context.node(step);
+    return node ? [{ step, node, description: node.description }] : [];
+  });
+
+/** A tool's parameters as its Galaxy form names them, for messages. */
+const parameterNames = (d: AnalysisNode['description']) => d.parameters.map((p) => galaxyName(p.name)).join(', ') || 'none';
+
 export const CHECKS: WorkflowCheck[] = [
   {
     name: 'steps',
@@ -121,15 +131,12 @@ export const CHECKS: WorkflowCheck[] = [
     name: 'connections',
     run: (context) => {
       const findings: Finding[] = [];
-      for (const step of tools(context)) {
-        const node = context.node(step);
-        if (!node) continue;
-        const d = node.description;
+      for (const { step, node, description: d } of knownTools(context)) {
         const connected = new Set<string>();
         for (const [name, sources] of Object.entries(step.in)) {
           const resolved = resolveKey(node, name);
           if (!resolved || resolved.kind === 'galaxy') {
-            findings.push(error('unknown-input', `step "${step.label}": ${d.id} has no input "${name}" (inputs: ${d.inputs.map(galaxyInputKey).join(', ') || 'none'}; parameters: ${d.parameters.map((p) => galaxyName(p.name)).join(', ') || 'none'})`, step.label));
+            findings.push(error('unknown-input', `step "${step.label}": ${d.id} has no input "${name}" (inputs: ${d.inputs.map(galaxyInputKey).join(', ') || 'none'}; parameters: ${parameterNames(d)})`, step.label));
             continue;
           }
           const dataSpec: DataSpec | undefined = resolved.kind === 'input' ? resolved.spec : undefined;
@@ -162,16 +169,13 @@ export const CHECKS: WorkflowCheck[] = [
     name: 'parameters',
     run: (context) => {
       const findings: Finding[] = [];
-      for (const step of tools(context)) {
-        const node = context.node(step);
-        if (!node) continue;
-        const d = node.description;
+      for (const { step, node, description: d } of knownTools(context)) {
         const given = new Set<string>();
         for (const [name, value] of Object.entries(step.state)) {
           const resolved = resolveKey(node, name);
           if (resolved?.kind === 'galaxy' || resolved?.kind === 'input') continue; // Galaxy's own form fields; data set in state is Galaxy's runtime marker
           if (!resolved) {
-            findings.push(error('unknown-parameter', `step "${step.label}": ${d.id} has no parameter "${name}" (parameters: ${d.parameters.map((p) => galaxyName(p.name)).join(', ') || 'none'})`, step.label));
+            findings.push(error('unknown-parameter', `step "${step.label}": ${d.id} has no parameter "${name}" (parameters: ${parameterNames(d)})`, step.label));
             continue;
           }
           given.add(resolved.spec.name);
