@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSharedData, missing, shared } from '../helpers/reference.js';
 import { labSession } from '../helpers/lab-session.js';
-import { hasChromium, unexpectedFailedLoads } from '../jupyterlab/chromium.js';
+import { hasChromium } from '../jupyterlab/chromium.js';
 import { hasJupyterLab } from '../jupyterlab/jupyterlab-server.js';
-import { openInSidebar } from '../jupyterlab/ngff-browser.js';
+import { expectSidebarOpens } from '../jupyterlab/ngff-browser.js';
 import { hasJupyterHub, startJupyterHub } from './jupyterhub-server.js';
 
 const skip =
@@ -52,13 +52,7 @@ describe.skipIf(skip)('jupyterlab-fairio under JupyterHub (headless Chromium)', 
   }, 300_000);
 
   it('opens the NGFF browser sidebar on a sample store', async () => {
-    const { page, browser } = hub;
-    const sidebar = await openInSidebar(page, 'cells.zarr');
-    expect(sidebar.levels).toBeGreaterThan(0);
-    expect(sidebar.message).toBe('cells.zarr');
-    expect(browser.errors).toEqual([]);
-    expect(unexpectedFailedLoads(browser)).toEqual([]);
-    expect(browser.external).toEqual([]);
+    await expectSidebarOpens(hub.browser, 'cells.zarr');
   });
 
   it('stops the hub, the proxy and the user\'s server', async () => {

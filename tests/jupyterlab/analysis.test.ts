@@ -26,6 +26,7 @@ import { describeIssues, hasRocValidator, rocValidate } from '../helpers/rocrate
 import { labSession } from '../helpers/lab-session.js';
 import { hasChromium } from './chromium.js';
 import { hasJupyterLab, startJupyterLab, type JupyterLab } from './jupyterlab-server.js';
+import { exportSession, palette } from './palette.js';
 import { command, VIEWER, waitComplete } from './viewer-session.js';
 
 const run = promisify(execFile);
@@ -48,24 +49,6 @@ const NOTEBOOK = {
 };
 
 const PANEL = `${VIEWER} .jp-FairioAnalysis`;
-
-/** Palette command by label; the modal palette closes when focus moves on a busy page, so retry (as recorder.test.ts). */
-async function palette(page: Page, label: string): Promise<void> {
-  const input = page.locator('.lm-CommandPalette-input');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+Shift+C');
-      await input.waitFor({ state: 'visible', timeout: 5000 });
-      await input.fill(label, { timeout: 3000 });
-      await page.locator('.lm-CommandPalette-item.lm-mod-active', { hasText: label }).waitFor({ timeout: 3000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch (error) {
-      if (attempt === 5) throw error;
-    }
-  }
-}
 
 /** Runs the Analyse panel has started. The viewer's tab is brought to the front first (on a loaded machine a late
  * notebook or kernel event can activate another tab of the main area), and the panel waited for. */
@@ -412,13 +395,7 @@ describe.skipIf(skip)('analysis from the NGFF viewer in JupyterLab (headless Chr
     const { page, browser, server } = lab;
     await page.locator('.lm-TabBar-tab', { hasText: 'session.ipynb' }).first().click();
     const exported = () => fs.readdirSync(server.root).find((f) => /^session\.session-\d{8}-\d{6}\.crate$/.test(f));
-    const started = page.locator('.Toastify__toast', { hasText: /Exporting the session|Exported/ });
-    for (let attempt = 1; ; attempt++) {
-      await palette(page, 'Export the recorded session as an RO-Crate');
-      const seen = await started.first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
-      if (seen || exported()) break;
-      if (attempt === 3) throw new Error('the export command did not start (no notification) after 3 tries from the palette');
-    }
+    await exportSession(page, exported);
     await expect.poll(() => exported(), { timeout: 120_000 }).toBeDefined();
     const crate = path.join(server.root, exported()!);
     await expect.poll(() => fs.existsSync(path.join(crate, 'ro-crate-metadata.json')), { timeout: 30_000 }).toBe(true);

@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing, shared, hasSharedData } from '../helpers/reference.js';
 import { labSession } from '../helpers/lab-session.js';
-import { hasChromium, unexpectedFailedLoads } from './chromium.js';
+import { hasChromium } from './chromium.js';
 import { hasJupyterLab, startJupyterLab } from './jupyterlab-server.js';
-import { openInSidebar } from './ngff-browser.js';
+import { expectSidebarOpens } from './ngff-browser.js';
 
 const skip = missing('JupyterLab in .venv with the built extension', hasJupyterLab) || missing('Debian chromium', hasChromium) || missing('../shared/data', hasSharedData);
 
@@ -34,11 +34,6 @@ describe.skipIf(skip)('jupyterlab-fairio in JupyterLab (headless Chromium)', () 
     const { page, browser } = lab;
     await page.goto(lab.server.labUrl());
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 60_000 });
-    const sidebar = await openInSidebar(page, 'cells.zarr');
-    expect(sidebar.levels).toBeGreaterThan(0);
-    expect(sidebar.message).toBe('cells.zarr');
-    expect(browser.errors).toEqual([]);
-    expect(unexpectedFailedLoads(browser)).toEqual([]);
-    expect(browser.external).toEqual([]);
+    await expectSidebarOpens(browser, 'cells.zarr');
   });
 });

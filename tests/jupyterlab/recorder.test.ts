@@ -15,6 +15,7 @@ import { describeIssues, hasRocValidator, rocValidate } from '../helpers/rocrate
 import { labSession } from '../helpers/lab-session.js';
 import { hasChromium } from './chromium.js';
 import { hasJupyterLab, startJupyterLab } from './jupyterlab-server.js';
+import { exportSession, palette } from './palette.js';
 
 const fairio = path.join(projectRoot, 'cli', 'dist', 'bin.js');
 const skip =
@@ -43,24 +44,6 @@ const NOTEBOOK = {
   nbformat: 4,
   nbformat_minor: 5,
 };
-
-async function command(page: Page, label: string): Promise<void> {
-  // The modal palette closes when focus moves (JupyterLab still restoring, a kernel starting): retry until the command ran.
-  const input = page.locator('.lm-CommandPalette-input');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+Shift+C');
-      await input.waitFor({ state: 'visible', timeout: 5000 });
-      await input.fill(label, { timeout: 3000 });
-      await page.locator('.lm-CommandPalette-item.lm-mod-active', { hasText: label }).waitFor({ timeout: 3000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch (error) {
-      if (attempt === 5) throw error;
-    }
-  }
-}
 
 /** Run the notebook cell at `index` (click it, Shift+Enter). */
 async function runCell(page: Page, index: number): Promise<void> {
@@ -94,7 +77,7 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     await page.goto(`${server.url}lab/workspaces/recorder/tree/analysis.ipynb?reset&token=${server.token}`);
     await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 60_000 });
     await page.locator('.jp-NotebookPanel .jp-Cell').nth(2).waitFor({ timeout: 60_000 });
-    await command(page, 'Start recording this notebook session');
+    await palette(page, 'Start recording this notebook session');
     await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toContain('Recording');
     timings.open = Date.now() - t;
 
@@ -137,14 +120,7 @@ describe.skipIf(skip)('the recorder in JupyterLab (headless Chromium)', () => {
     await runCell(page, 2);
     await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('4 cell runs');
     const exported = () => fs.readdirSync(server.root).find((f) => /^analysis\.session-\d{8}-\d{6}\.crate$/.test(f));
-    // A keypress can still go astray on a busy page (the palette closed before Enter): the export's notification says it started.
-    const started = page.locator('.Toastify__toast', { hasText: /Exporting the session|Exported/ });
-    for (let attempt = 1; ; attempt++) {
-      await command(page, 'Export the recorded session as an RO-Crate');
-      const seen = await started.first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
-      if (seen || exported()) break;
-      if (attempt === 3) throw new Error('the export command did not start (no notification) after 3 tries from the palette');
-    }
+    await exportSession(page, exported);
     for (const deadline = Date.now() + 180_000; !exported(); ) {
       const dialog = await page.locator('.jp-Dialog').textContent({ timeout: 100 }).catch(() => null);
       if (dialog || Date.now() > deadline) throw new Error(`no crate was exported (${fs.readdirSync(server.root).join(', ')}): ${dialog ?? 'no message'}\n${browser.errors.join('\n')}`);
