@@ -7,6 +7,7 @@
  */
 import * as zarr from 'zarrita';
 import { decodeChunk, FairioError, openUrlStore, type NamedStore } from '@fairio/ngff/browser';
+import { ChunkCache } from './chunk-cache.js';
 import { extractPlane } from './plane.js';
 import { newCounter, storeFetch, type RequestCounter } from '../store-fetch.js';
 import type { PlaneRequest, PlaneResponse, StoreRef } from './protocol.js';
@@ -21,11 +22,11 @@ const scope = self as unknown as WorkerScope;
 
 const stores = new Map<string, { store: NamedStore; received: RequestCounter }>();
 const arrays = new Map<string, Promise<AnyArray>>();
-/** Recently decoded chunks (insertion order = age), bounded by bytes. */
-const chunks = new Map<string, Promise<{ chunk: zarr.Chunk<zarr.DataType>; bytes: number }>>();
-const CHUNK_CACHE_BYTES = 64 * 2 ** 20;
-let cachedBytes = 0;
-const sizes = new Map<string, number>();
+/** Decoded chunks (and the bytes fetched for each), so the planes of one chunk decode it once. */
+const chunks = new ChunkCache<{ chunk: zarr.Chunk<zarr.DataType>; bytes: number }>(
+  64 * 2 ** 20,
+  ({ chunk }) => (chunk.data as unknown as { byteLength: number }).byteLength ?? 0,
+);
 
 function storeFor(ref: StoreRef) {
   let entry = stores.get(ref.url);
@@ -49,38 +50,17 @@ function arrayFor(request: PlaneRequest): Promise<AnyArray> {
   return array;
 }
 
-function evict(): void {
-  for (const [key] of chunks) {
-    if (cachedBytes <= CHUNK_CACHE_BYTES) return;
-    cachedBytes -= sizes.get(key) ?? 0;
-    sizes.delete(key);
-    chunks.delete(key);
-  }
-}
-
 async function plane(request: PlaneRequest): Promise<PlaneResponse> {
   const started = performance.now();
   const array = await arrayFor(request);
   const key = `${request.store.url}|${request.arrayPath}|${request.coord.join(',')}`;
-  let entry = chunks.get(key);
-  const fetched = entry === undefined;
-  if (!entry) {
+  const { value, fetched } = chunks.get(key, () => {
     const received = storeFor(request.store).received;
     const before = received.bytes;
     const where = `${request.store.label.replace(/\/+$/, '')}/${request.arrayPath}`;
-    entry = decodeChunk(array, request.coord, where).then((chunk) => ({ chunk, bytes: received.bytes - before }));
-    chunks.set(key, entry);
-    entry.then(
-      ({ chunk }) => {
-        const size = (chunk.data as unknown as { byteLength: number }).byteLength ?? 0;
-        sizes.set(key, size);
-        cachedBytes += size;
-        evict();
-      },
-      () => chunks.delete(key),
-    );
-  }
-  const { chunk, bytes } = await entry;
+    return decodeChunk(array, request.coord, where).then((chunk) => ({ chunk, bytes: received.bytes - before }));
+  });
+  const { chunk, bytes } = await value;
   const height = Math.min(array.chunks[request.yAxis], array.shape[request.yAxis] - request.coord[request.yAxis] * array.chunks[request.yAxis]);
   const width = Math.min(array.chunks[request.xAxis], array.shape[request.xAxis] - request.coord[request.xAxis] * array.chunks[request.xAxis]);
   const data = extractPlane(chunk as never, request.within, request.yAxis, request.xAxis, height, width);
