@@ -1,11 +1,13 @@
 /**
  * Pixel kernels that the writer and the reader run on every pixel: Blosc's
- * byte shuffle of 2-byte items and its inverse, and the minimum and maximum
- * of uint16 pixels (the omero display window), and the rounded 2×2 mean of
- * uint16 pixels (the pyramid). They run in WebAssembly SIMD
- * (`kernels.wat`, 8–16 pixels per instruction) where the engine has it, on a
- * scratch memory of this thread: the input is copied in and the result out,
- * which costs far less than the scalar JavaScript loops they replace.
+ * byte shuffle of 2- and 4-byte items and its inverse, the minimum and
+ * maximum of uint16 and float32 pixels (the omero display window), and the
+ * 2×2 mean of uint16 (rounded) and float32 pixels (the pyramid). They run in
+ * WebAssembly SIMD (`kernels.wat`, 4–16 pixels per instruction) where the
+ * engine has it, on a scratch memory of this thread: the input is copied in
+ * and the result out, which costs far less than the scalar JavaScript loops
+ * they replace. Every result is bit for bit the JavaScript loop's (float32
+ * included: same comparisons, same float64 sums in the same order).
  * Each function returns false (and does nothing) when it cannot run here or
  * the input does not fit its layout; callers then use their JavaScript loop.
  */
@@ -14,8 +16,12 @@ import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 interface KernelExports {
   shuffle2(src: number, dst: number, items: number): void;
   unshuffle2(src: number, dst: number, items: number): void;
+  shuffle4(src: number, dst: number, items: number): void;
+  unshuffle4(src: number, dst: number, items: number): void;
   minmax_u16(src: number, items: number, out: number): void;
+  minmax_f32(src: number, items: number, out: number): void;
   mean2x2_u16(row0: number, row1: number, dst: number, outputs: number): void;
+  mean2x2_f32(row0: number, row1: number, dst: number, outputs: number): void;
 }
 
 /** The few WebAssembly JS API members used here (the project's TypeScript libs do not declare them). */
@@ -72,46 +78,67 @@ export function simdAvailable(): boolean {
   return kernels() !== null;
 }
 
-/** Run the shuffle kernel `name` from `src` to `dst` through the scratch memory. */
-function byteTranspose(name: 'shuffle2' | 'unshuffle2', src: Uint8Array, dst: Uint8Array): boolean {
+/**
+ * Blosc's byte shuffle (`inverse`: its inverse) of the whole items in `src`
+ * into `dst` of the same length, through the scratch memory: 2-byte items a
+ * multiple of 16 of them, 4-byte items any number. Returns false (nothing
+ * done) for other sizes, a length that is not whole items, or no SIMD here.
+ */
+export function byteShuffle(src: Uint8Array, dst: Uint8Array, typesize: number, inverse: boolean): boolean {
   const k = kernels();
-  const items = src.length / 2;
-  if (!k || items % STEP !== 0 || dst.length !== src.length || 2 * align(src.length) > MAX_SCRATCH) return false;
+  if (!k || dst.length !== src.length || src.length % typesize !== 0 || 2 * align(src.length) > MAX_SCRATCH) return false;
+  const items = src.length / typesize;
+  if (!(typesize === 4 || (typesize === 2 && items % STEP === 0))) return false;
   const at = align(src.length);
   const mem = scratch(k, 2 * at);
   mem.set(src, 0);
-  k.exports[name](0, at, items);
+  k.exports[`${inverse ? 'un' : ''}shuffle${typesize as 2 | 4}`](0, at, items);
   dst.set(mem.subarray(at, at + src.length));
   return true;
 }
 
-/** Byte shuffle of `src` (2-byte items, a multiple of 16 of them) into `dst` of the same length. */
-export function shuffle2(src: Uint8Array, dst: Uint8Array): boolean {
-  return byteTranspose('shuffle2', src, dst);
-}
-
-/** Inverse of `shuffle2`. */
-export function unshuffle2(src: Uint8Array, dst: Uint8Array): boolean {
-  return byteTranspose('unshuffle2', src, dst);
-}
-
 /** [min, max] of `data[from, to)`, or undefined when the kernels do not run here (or the range is empty). */
 export function minMaxUint16(data: Uint16Array, from: number, to: number): [number, number] | undefined {
+  return minMax(data, from, to, 'minmax_u16');
+}
+
+/**
+ * [min, max] of `data[from, to)` exactly as the JavaScript loop `lo = ∞, hi =
+ * −∞; if (v < lo) lo = v; if (v > hi) hi = v` finds them: NaN never counts
+ * (all NaN: [∞, −∞]), and of −0 and +0 the first in the range wins. Undefined
+ * when the kernels do not run here (or the range is empty).
+ */
+export function minMaxFloat32(data: Float32Array, from: number, to: number): [number, number] | undefined {
+  const found = minMax(data, from, to, 'minmax_f32');
+  if (!found) return undefined;
+  // The lanes keep their own first zero; the loop keeps the range's first, which indexOf finds (−0 === 0).
+  if (found[0] === 0 || found[1] === 0) {
+    const zero = data[data.indexOf(0, from)];
+    if (found[0] === 0) found[0] = zero;
+    if (found[1] === 0) found[1] = zero;
+  }
+  return found;
+}
+
+/** The minmax kernel `name` over pieces of `data[from, to)`, its lanes and the tail folded in with the loop's comparisons. */
+function minMax(data: Uint16Array | Float32Array, from: number, to: number, name: 'minmax_u16' | 'minmax_f32'): [number, number] | undefined {
   const k = kernels();
   if (!k || to <= from) return undefined;
+  const size = data.BYTES_PER_ELEMENT;
   const body = (to - from) - ((to - from) % STEP);
-  const out = 2 * MINMAX_PIECE;
-  const mem = scratch(k, out + 32);
-  let lo = 0xffff;
-  let hi = 0;
+  const out = size * MINMAX_PIECE;
+  const mem = scratch(k, out + 64);
+  const lanes = 8; // minima, then maxima, from both kernels
+  let lo = Infinity;
+  let hi = -Infinity;
   for (let at = from; at < from + body; at += MINMAX_PIECE) {
     const items = Math.min(MINMAX_PIECE, from + body - at);
-    mem.set(new Uint8Array(data.buffer, data.byteOffset + 2 * at, 2 * items), 0);
-    k.exports.minmax_u16(0, items, out);
-    const lanes = new Uint16Array(mem.buffer, out, 16);
-    for (let i = 0; i < 8; i++) {
-      if (lanes[i] < lo) lo = lanes[i];
-      if (lanes[8 + i] > hi) hi = lanes[8 + i];
+    mem.set(new Uint8Array(data.buffer, data.byteOffset + size * at, size * items), 0);
+    k.exports[name](0, items, out);
+    const found = size === 2 ? new Uint16Array(mem.buffer, out, 2 * lanes) : new Float32Array(mem.buffer, out, 2 * lanes);
+    for (let i = 0; i < lanes; i++) {
+      if (found[i] < lo) lo = found[i];
+      if (found[lanes + i] > hi) hi = found[lanes + i];
     }
   }
   for (let i = from + body; i < to; i++) {
@@ -122,7 +149,7 @@ export function minMaxUint16(data: Uint16Array, from: number, to: number): [numb
   return [lo, hi];
 }
 
-/** Input bytes per stripe of row pairs in `mean2x2Uint16`, so that the scratch stays in the CPU cache. */
+/** Input bytes per stripe of row pairs in `mean2x2`, so that the scratch stays in the CPU cache. */
 const MEAN_STRIPE_BYTES = 256 * 1024;
 
 /**
@@ -133,25 +160,41 @@ const MEAN_STRIPE_BYTES = 256 * 1024;
  * computes the remaining columns and an odd last row.
  */
 export function mean2x2Uint16(src: Uint16Array, dst: Uint16Array, planes: number, h: number, w: number): number {
+  return mean2x2(src, dst, planes, h, w, 'mean2x2_u16', 8);
+}
+
+/**
+ * As `mean2x2Uint16` for float32: `fround((a + b + c + d) / 4)` with the sums
+ * in float64, left to right (what `(a + b + c + d) / 4` stored in a
+ * Float32Array gives), for the first ⌊⌊w/2⌋/4⌋·4 outputs of each row.
+ */
+export function mean2x2Float32(src: Float32Array, dst: Float32Array, planes: number, h: number, w: number): number {
+  return mean2x2(src, dst, planes, h, w, 'mean2x2_f32', 4);
+}
+
+/** The mean kernel `name` over stripes of row pairs; `step`: outputs per SIMD step. */
+function mean2x2<T extends Uint16Array | Float32Array>(src: T, dst: T, planes: number, h: number, w: number, name: 'mean2x2_u16' | 'mean2x2_f32', step: number): number {
   const k = kernels();
-  const body = (w >> 1) - ((w >> 1) % 8);
+  const body = (w >> 1) - ((w >> 1) % step);
   const pairs = h >> 1;
   if (!k || body === 0 || pairs === 0) return 0;
-  const rowBytes = 2 * w;
+  const size = src.BYTES_PER_ELEMENT;
+  const rowBytes = size * w;
   const stripe = Math.max(1, Math.floor(MEAN_STRIPE_BYTES / (2 * rowBytes)));
-  if (2 * stripe * rowBytes + stripe * 2 * body + 64 > MAX_SCRATCH) return 0;
+  if (2 * stripe * rowBytes + stripe * size * body + 64 > MAX_SCRATCH) return 0;
   const ow = Math.ceil(w / 2);
   const oh = Math.ceil(h / 2);
   const outAt = align(2 * stripe * rowBytes);
-  const mem = scratch(k, outAt + 2 * stripe * body + 32);
+  const mem = scratch(k, outAt + size * stripe * body + 32);
   const srcBytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  const view = src.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
   for (let p = 0; p < planes; p++) {
     for (let y0 = 0; y0 < pairs; y0 += stripe) {
       const count = Math.min(stripe, pairs - y0);
       const from = (p * h + 2 * y0) * rowBytes;
       mem.set(srcBytes.subarray(from, from + 2 * count * rowBytes), 0);
-      for (let r = 0; r < count; r++) k.exports.mean2x2_u16(2 * r * rowBytes, (2 * r + 1) * rowBytes, outAt + 2 * r * body, body);
-      const out = new Uint16Array(mem.buffer, outAt, count * body);
+      for (let r = 0; r < count; r++) k.exports[name](2 * r * rowBytes, (2 * r + 1) * rowBytes, outAt + size * r * body, body);
+      const out = new view(mem.buffer, outAt, count * body);
       for (let r = 0; r < count; r++) dst.set(out.subarray(r * body, (r + 1) * body), (p * oh + y0 + r) * ow);
     }
   }

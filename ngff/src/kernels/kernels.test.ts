@@ -1,21 +1,23 @@
 /**
- * The WebAssembly kernels give exactly what the plain loops give, for any
- * length (the parts that do not fit 16-item steps are refused or done in
+ * The WebAssembly kernels give exactly what the plain loops give, bit for
+ * bit (float32 NaN payloads, −0 and subnormals included), for any length
+ * (the parts that do not fit 16-item steps are refused or done in
  * JavaScript) and any alignment of the caller's views.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minMaxUint16, shuffle2, simdAvailable, unshuffle2 } from './index.js';
+import { byteShuffle, mean2x2Float32, minMaxFloat32, minMaxUint16, simdAvailable } from './index.js';
 
-function shuffled(src: Uint8Array): Uint8Array {
-  const n = src.length >> 1;
+/** Blosc's shuffle of whole items, the plain loop: byte k of item i → k·n + i. */
+function shuffled(src: Uint8Array, typesize: number): Uint8Array {
+  const n = src.length / typesize;
   const out = new Uint8Array(src.length);
-  for (let i = 0; i < n; i++) {
-    out[i] = src[2 * i];
-    out[n + i] = src[2 * i + 1];
-  }
+  for (let i = 0; i < n; i++) for (let k = 0; k < typesize; k++) out[k * n + i] = src[typesize * i + k];
   return out;
 }
+
+const shuffle2 = (src: Uint8Array, dst: Uint8Array) => byteShuffle(src, dst, 2, false);
+const unshuffle2 = (src: Uint8Array, dst: Uint8Array) => byteShuffle(src, dst, 2, true);
 
 const bytes = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (Math.imul(i + 1, 2654435761 + seed) >>> 13) & 0xff);
 
@@ -32,7 +34,7 @@ describe('pixel kernels', () => {
         const done = shuffle2(src, dst);
         expect(done).toBe(items % 16 === 0);
         if (!done) return;
-        expect(dst).toEqual(shuffled(src));
+        expect(dst).toEqual(shuffled(src, 2));
         const back = new Uint8Array(src.length);
         expect(unshuffle2(dst, back)).toBe(true);
         expect(back).toEqual(src);
@@ -45,7 +47,7 @@ describe('pixel kernels', () => {
       const src = bytes(length, length);
       const dst = new Uint8Array(length);
       expect(shuffle2(src, dst)).toBe(true);
-      expect(Buffer.from(dst).equals(Buffer.from(shuffled(src)))).toBe(true);
+      expect(Buffer.from(dst).equals(Buffer.from(shuffled(src, 2)))).toBe(true);
     }
   });
 
@@ -65,5 +67,102 @@ describe('pixel kernels', () => {
     expect(minMaxUint16(big, 0, big.length)).toEqual([3, 65535]);
     expect(minMaxUint16(big, 0, 77_777)).toEqual([1000, 5999]);
     expect(minMaxUint16(new Uint16Array(4), 2, 2)).toBeUndefined();
+  });
+
+  it('shuffle4 and unshuffle4 match the byte transpose for any item count and alignment, and refuse partial items', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 7 }), fc.integer(), (items, srcAt, dstAt, seed) => {
+        const src = bytes(4 * items + srcAt, seed).subarray(srcAt);
+        const dst = new Uint8Array(src.length + dstAt).subarray(dstAt);
+        expect(byteShuffle(src, dst, 4, false)).toBe(true);
+        expect(dst).toEqual(shuffled(src, 4));
+        const back = new Uint8Array(src.length + srcAt).subarray(srcAt);
+        expect(byteShuffle(dst, back, 4, true)).toBe(true);
+        expect(back).toEqual(src);
+      }),
+    );
+    expect(byteShuffle(new Uint8Array(66), new Uint8Array(66), 4, false)).toBe(false);
+    expect(byteShuffle(new Uint8Array(64), new Uint8Array(64), 8, false)).toBe(false);
+  });
+
+  it('shuffle4 handles a whole 1 MiB Blosc block, a 784 KiB chunk and an odd item count', () => {
+    for (const length of [1 << 20, 448 * 448 * 4, 4 * 100_003]) {
+      const src = bytes(length, length);
+      const dst = new Uint8Array(length);
+      expect(byteShuffle(src, dst, 4, false)).toBe(true);
+      expect(Buffer.from(dst).equals(Buffer.from(shuffled(src, 4)))).toBe(true);
+      const back = new Uint8Array(length);
+      expect(byteShuffle(dst, back, 4, true)).toBe(true);
+      expect(Buffer.from(back).equals(Buffer.from(src))).toBe(true);
+    }
+  });
+
+  /** float32 values with every corner: NaNs with random payloads and signs, ±0, ±∞, subnormals, ties of rounding. */
+  const float32s = fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }).map((bits) => new Float32Array(new Uint32Array([bits]).buffer)[0]),
+    fc.constantFrom(0, -0, Infinity, -Infinity, NaN, 1.4e-45, -1.4e-45, 3.4028234663852886e38, 1, 1.0000001),
+    fc.integer({ min: 0, max: 0x7fffff }).map((m) => new Float32Array(new Uint32Array([0x7f800000 | m | 1]).buffer)[0]),
+  );
+
+  /** The display range's JavaScript loop, as write-image runs it. */
+  function loopMinMax(data: Float32Array, from: number, to: number): [number, number] {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = from; i < to; i++) {
+      const v = data[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return [lo, hi];
+  }
+
+  it('minMaxFloat32 equals the loop exactly: NaN ignored, the first of −0 and +0, all-NaN ranges', () => {
+    const same = (a: [number, number] | undefined, b: [number, number]) => expect(a && [Object.is(a[0], b[0]), Object.is(a[1], b[1])]).toEqual([true, true]);
+    fc.assert(
+      fc.property(fc.array(float32s, { minLength: 1, maxLength: 300 }), fc.nat(), fc.nat(), (values, a, b) => {
+        const data = Float32Array.from(values);
+        const from = a % data.length;
+        const to = from + 1 + (b % (data.length - from));
+        same(minMaxFloat32(data, from, to), loopMinMax(data, from, to));
+      }),
+      { numRuns: 500 },
+    );
+    // Zeros of both signs in different lanes and pieces: the range's first zero wins, as in the loop.
+    for (const [first, then] of [[-0, 0], [0, -0]]) {
+      const data = new Float32Array(70_000).fill(NaN);
+      data[40_001] = first;
+      data[5] = NaN;
+      data[60_000] = then;
+      data[40_002] = then;
+      same(minMaxFloat32(data, 0, data.length), loopMinMax(data, 0, data.length));
+      same(minMaxFloat32(data, 40_002, data.length), loopMinMax(data, 40_002, data.length));
+      data.fill(1, 0, 100).fill(-1, 100, 200);
+      same(minMaxFloat32(data, 0, data.length), loopMinMax(data, 0, data.length));
+    }
+    same(minMaxFloat32(new Float32Array(100).fill(NaN), 0, 100), [Infinity, -Infinity]);
+    expect(minMaxFloat32(new Float32Array(4), 2, 2)).toBeUndefined();
+  });
+
+  it('mean2x2Float32 gives the JavaScript mean bit for bit (float64 sums left to right, fround), NaN payloads too', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 40 }), fc.array(float32s, { minLength: 1, maxLength: 64 }), (planes, h, w, pool) => {
+        const src = Float32Array.from({ length: planes * h * w }, (_, i) => pool[(i * 7919) % pool.length]);
+        const oh = Math.ceil(h / 2);
+        const ow = Math.ceil(w / 2);
+        const dst = new Float32Array(planes * oh * ow).fill(7);
+        const done = mean2x2Float32(src, dst, planes, h, w);
+        expect(done).toBe(h >= 2 ? (w >> 1) - ((w >> 1) % 4) : 0);
+        const want = new Float32Array(dst.length).fill(7);
+        for (let p = 0; p < planes; p++) {
+          for (let oy = 0; oy < h >> 1; oy++) {
+            const r0 = p * h * w + 2 * oy * w;
+            const r1 = r0 + w;
+            for (let ox = 0; ox < done; ox++) want[p * oh * ow + oy * ow + ox] = (src[r0 + 2 * ox] + src[r0 + 2 * ox + 1] + src[r1 + 2 * ox] + src[r1 + 2 * ox + 1]) / 4;
+          }
+        }
+        expect(new Uint32Array(dst.buffer)).toEqual(new Uint32Array(want.buffer));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

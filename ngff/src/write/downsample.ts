@@ -7,7 +7,7 @@
  * the pixels that exist.
  */
 import type { SpareArrays } from '../blocks/spare.js';
-import { mean2x2Uint16 } from '../kernels/index.js';
+import { mean2x2Float32, mean2x2Uint16 } from '../kernels/index.js';
 import type { TypedArray } from '../zarr/index.js';
 
 export type Downsampling = 'mean' | 'mode';
@@ -88,49 +88,59 @@ export function downsampleBlock<T extends TypedArray>(data: T, shape: number[], 
 }
 
 /**
- * The 2×2 mean without a window array: whole windows in one tight loop, then
- * the odd last column and row. Same arithmetic as the general loop (the sum
- * over the pixels that exist, divided by their count, `Math.round` for integers).
+ * Calls `row(r0, r1, o)` for every output row of every plane: the offsets of
+ * its two input rows (r1 = −1 for the odd last row of a plane) and of the
+ * output row.
  */
-function meanLoop(src: ArrayLike<number>, dst: number[], planes: number, h: number, w: number, round: boolean): void {
+function eachRowPair(planes: number, h: number, w: number, row: (r0: number, r1: number, o: number) => void): void {
   const oh = Math.ceil(h / 2);
   const ow = Math.ceil(w / 2);
-  const fullH = h >> 1;
-  const fullW = w >> 1;
   for (let p = 0; p < planes; p++) {
-    const inPlane = p * h * w;
-    const outPlane = p * oh * ow;
     for (let oy = 0; oy < oh; oy++) {
-      const r0 = inPlane + 2 * oy * w;
-      const o = outPlane + oy * ow;
-      if (oy < fullH) {
-        const r1 = r0 + w;
-        if (round) {
-          for (let ox = 0; ox < fullW; ox++) {
-            const x = r0 + 2 * ox;
-            const y = r1 + 2 * ox;
-            dst[o + ox] = Math.round((src[x] + src[x + 1] + src[y] + src[y + 1]) / 4);
-          }
-        } else {
-          for (let ox = 0; ox < fullW; ox++) {
-            const x = r0 + 2 * ox;
-            const y = r1 + 2 * ox;
-            dst[o + ox] = (src[x] + src[x + 1] + src[y] + src[y + 1]) / 4;
-          }
-        }
-        if (fullW < ow) {
-          const sum = src[r0 + w - 1] + src[r1 + w - 1];
-          dst[o + fullW] = round ? Math.round(sum / 2) : sum / 2;
-        }
-      } else {
-        for (let ox = 0; ox < fullW; ox++) {
-          const sum = src[r0 + 2 * ox] + src[r0 + 2 * ox + 1];
-          dst[o + ox] = round ? Math.round(sum / 2) : sum / 2;
-        }
-        if (fullW < ow) dst[o + fullW] = src[r0 + w - 1];
-      }
+      const r0 = p * h * w + 2 * oy * w;
+      row(r0, 2 * oy + 1 < h ? r0 + w : -1, p * oh * ow + oy * ow);
     }
   }
+}
+
+/**
+ * The 2×2 mean without a window array: whole windows in one tight loop, then
+ * the odd last column and row. Same arithmetic as the general loop (the sum
+ * over the pixels that exist, divided by their count, `Math.round` for
+ * integers). float32: the full row pairs' first columns in WebAssembly SIMD
+ * (the same float64 sums in the same order, bit for bit), the rest here.
+ */
+function meanLoop(src: ArrayLike<number>, dst: number[], planes: number, h: number, w: number, round: boolean): void {
+  const fullW = w >> 1;
+  const oddW = fullW < Math.ceil(w / 2);
+  const done = src instanceof Float32Array && dst instanceof Float32Array ? mean2x2Float32(src, dst, planes, h, w) : 0;
+  eachRowPair(planes, h, w, (r0, r1, o) => {
+    if (r1 >= 0) {
+      if (round) {
+        for (let ox = 0; ox < fullW; ox++) {
+          const x = r0 + 2 * ox;
+          const y = r1 + 2 * ox;
+          dst[o + ox] = Math.round((src[x] + src[x + 1] + src[y] + src[y + 1]) / 4);
+        }
+      } else {
+        for (let ox = done; ox < fullW; ox++) {
+          const x = r0 + 2 * ox;
+          const y = r1 + 2 * ox;
+          dst[o + ox] = (src[x] + src[x + 1] + src[y] + src[y + 1]) / 4;
+        }
+      }
+      if (oddW) {
+        const sum = src[r0 + w - 1] + src[r1 + w - 1];
+        dst[o + fullW] = round ? Math.round(sum / 2) : sum / 2;
+      }
+    } else {
+      for (let ox = 0; ox < fullW; ox++) {
+        const sum = src[r0 + 2 * ox] + src[r0 + 2 * ox + 1];
+        dst[o + ox] = round ? Math.round(sum / 2) : sum / 2;
+      }
+      if (oddW) dst[o + fullW] = src[r0 + w - 1];
+    }
+  });
 }
 
 /**
@@ -139,28 +149,19 @@ function meanLoop(src: ArrayLike<number>, dst: number[], planes: number, h: numb
  * for two pixels), for negative sums too.
  */
 function meanSmallInt(src: Uint16Array | Uint8Array | Int16Array | Int8Array, dst: Uint16Array | Uint8Array | Int16Array | Int8Array, planes: number, h: number, w: number): void {
-  const oh = Math.ceil(h / 2);
-  const ow = Math.ceil(w / 2);
-  const fullH = h >> 1;
   const fullW = w >> 1;
+  const oddW = fullW < Math.ceil(w / 2);
   // uint16: the full row pairs' first columns in WebAssembly SIMD (same arithmetic), the rest below.
   const done = src instanceof Uint16Array && dst instanceof Uint16Array ? mean2x2Uint16(src, dst, planes, h, w) : 0;
-  for (let p = 0; p < planes; p++) {
-    const inPlane = p * h * w;
-    const outPlane = p * oh * ow;
-    for (let oy = 0; oy < oh; oy++) {
-      const r0 = inPlane + 2 * oy * w;
-      const o = outPlane + oy * ow;
-      if (oy < fullH) {
-        const r1 = r0 + w;
-        for (let ox = done, x = r0 + 2 * done, y = r1 + 2 * done; ox < fullW; ox++, x += 2, y += 2) {
-          dst[o + ox] = (src[x] + src[x + 1] + src[y] + src[y + 1] + 2) >> 2;
-        }
-        if (fullW < ow) dst[o + fullW] = (src[r0 + w - 1] + src[r1 + w - 1] + 1) >> 1;
-      } else {
-        for (let ox = 0, x = r0; ox < fullW; ox++, x += 2) dst[o + ox] = (src[x] + src[x + 1] + 1) >> 1;
-        if (fullW < ow) dst[o + fullW] = src[r0 + w - 1];
+  eachRowPair(planes, h, w, (r0, r1, o) => {
+    if (r1 >= 0) {
+      for (let ox = done, x = r0 + 2 * done, y = r1 + 2 * done; ox < fullW; ox++, x += 2, y += 2) {
+        dst[o + ox] = (src[x] + src[x + 1] + src[y] + src[y + 1] + 2) >> 2;
       }
+      if (oddW) dst[o + fullW] = (src[r0 + w - 1] + src[r1 + w - 1] + 1) >> 1;
+    } else {
+      for (let ox = 0, x = r0; ox < fullW; ox++, x += 2) dst[o + ox] = (src[x] + src[x + 1] + 1) >> 1;
+      if (oddW) dst[o + fullW] = src[r0 + w - 1];
     }
-  }
+  });
 }

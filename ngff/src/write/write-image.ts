@@ -14,7 +14,7 @@ import { FairioError } from '../errors.js';
 import type { Axis, ImageLabel } from '../metadata/types.js';
 import { readBox } from '../read-box.js';
 import { createArray, createEncodePool, writeGroup, DATA_TYPES, type ArrayWriter, type Compressor, type DataType, type EncodePool, type TypedArray } from '../zarr/index.js';
-import { minMaxUint16 } from '../kernels/index.js';
+import { minMaxFloat32, minMaxUint16 } from '../kernels/index.js';
 import { castSource } from './cast.js';
 import { downsampleBlock, type Downsampling } from './downsample.js';
 import { imageAttributes, type ChannelDisplay, type WritableNgffVersion } from './ngff-attributes.js';
@@ -124,10 +124,11 @@ class ChannelRange {
         let lo = this.min[ch];
         let hi = this.max[ch];
         const base = (o * channels + k) * inner;
-        const simd = data instanceof Uint16Array ? minMaxUint16(data, base, base + inner) : undefined;
+        // The kernels give what the loop below gives from ±∞; folded in with the loop's own comparisons.
+        const simd = data instanceof Uint16Array ? minMaxUint16(data, base, base + inner) : data instanceof Float32Array ? minMaxFloat32(data, base, base + inner) : undefined;
         if (simd) {
-          this.min[ch] = Math.min(lo, simd[0]);
-          this.max[ch] = Math.max(hi, simd[1]);
+          this.min[ch] = simd[0] < lo ? simd[0] : lo;
+          this.max[ch] = simd[1] > hi ? simd[1] : hi;
           continue;
         }
         for (let i = base; i < base + inner; i++) {
@@ -142,16 +143,22 @@ class ChannelRange {
   }
 }
 
+/** A level-0 block from the source, its pixel count checked against its shape. */
+async function readSourceBlock(source: ImageSource, block: { start: number[]; stop: number[] }): Promise<{ data: TypedArray; shape: number[] }> {
+  const shape = block.stop.map((s, i) => s - block.start[i]);
+  const data = await source.read(block.start, block.stop);
+  if (data.length !== shape.reduce((a, b) => a * b, 1)) {
+    throw new FairioError('INVALID_ARGUMENT', `the image source returned ${data.length} pixels for a block of shape [${shape.join(', ')}]`);
+  }
+  return { data, shape };
+}
+
 async function writeLevel0(writer: ArrayWriter, source: ImageSource, range: ChannelRange, inFlight: number, progress: () => void): Promise<void> {
   const blocks = iterateBlocks(source.shape, writer.blockShape);
   for await (const _ of boundedMap(
     blocks,
     async (block) => {
-      const shape = block.stop.map((s, i) => s - block.start[i]);
-      const data = await source.read(block.start, block.stop);
-      if (data.length !== shape.reduce((a, b) => a * b, 1)) {
-        throw new FairioError('INVALID_ARGUMENT', `the image source returned ${data.length} pixels for a block of shape [${shape.join(', ')}]`);
-      }
+      const { data, shape } = await readSourceBlock(source, block);
       range.add(data, block.start, shape);
       await writer.writeBlock(block.coords, data, shape);
       source.release?.(data);
@@ -309,11 +316,7 @@ async function writeLevelsGathered(writers: ArrayWriter[], source: ImageSource, 
   for await (const _ of boundedMap(
     iterateBlocks(source.shape, writers[0].blockShape),
     async (block) => {
-      const shape = block.stop.map((s, i) => s - block.start[i]);
-      const data = await source.read(block.start, block.stop);
-      if (data.length !== shape.reduce((a, b) => a * b, 1)) {
-        throw new FairioError('INVALID_ARGUMENT', `the image source returned ${data.length} pixels for a block of shape [${shape.join(', ')}]`);
-      }
+      const { data, shape } = await readSourceBlock(source, block);
       range.add(data, block.start, shape);
       await emit(0, block.coords, block.start, block.stop, data);
       source.release?.(data);

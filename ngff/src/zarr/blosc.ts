@@ -27,7 +27,7 @@
  * streams of block/typesize bytes, trailing bytes of an incomplete item kept
  * as they are), as c-blosc does per block before compressing it.
  */
-import { shuffle2 as shuffle2Simd, unshuffle2 as unshuffle2Simd } from '../kernels/index.js';
+import { byteShuffle } from '../kernels/index.js';
 import type { NativeZstd } from './native-zstd.js';
 
 const HEADER = 16;
@@ -77,22 +77,38 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * goes to `dst[k·n + i]`, n = ⌊length / typesize⌋; trailing bytes are copied.
  */
 export function shuffleBlock(src: Uint8Array, dst: Uint8Array, typesize: number): void {
-  if (typesize === 2 && shuffle2Simd(src, dst)) return;
+  transposeBlock(src, dst, typesize, false);
+}
+
+/** Inverse of `shuffleBlock`: byte k of item i comes from `src[k·n + i]`. */
+export function unshuffleBlock(src: Uint8Array, dst: Uint8Array, typesize: number): void {
+  transposeBlock(src, dst, typesize, true);
+}
+
+/**
+ * The shuffle (`inverse`: the unshuffle) of the n whole items, then the
+ * trailing bytes of an incomplete item copied as they are, as c-blosc does:
+ * WebAssembly SIMD for 2- and 4-byte items where it runs (the writer's and
+ * the reader's hot loop), else 32-bit words where everything is aligned
+ * (2–4× the byte loop), else byte by byte.
+ */
+function transposeBlock(src: Uint8Array, dst: Uint8Array, typesize: number, inverse: boolean): void {
   const n = Math.floor(src.length / typesize);
   const body = n * typesize;
-  // 2- and 4-byte items, 4 at a time as 32-bit words where everything is aligned: about twice the byte loop's speed.
-  const words = LITTLE_ENDIAN && n % 4 === 0 && src.byteOffset % 4 === 0 && dst.byteOffset % 4 === 0;
-  if (words && typesize === 2) {
-    shuffle2(new Uint32Array(src.buffer, src.byteOffset, n / 2), new Uint32Array(dst.buffer, dst.byteOffset, n / 2), n / 4);
-  } else if (words && typesize === 4) {
-    shuffle4(new Uint32Array(src.buffer, src.byteOffset, n), new Uint32Array(dst.buffer, dst.byteOffset, n), n / 4);
-  } else {
-    for (let k = 0; k < typesize; k++) {
-      const base = k * n;
-      for (let i = 0, j = k; i < n; i++, j += typesize) dst[base + i] = src[j];
-    }
-  }
   if (body < src.length) dst.set(src.subarray(body), body);
+  if ((typesize === 2 || typesize === 4) && byteShuffle(src.subarray(0, body), dst.subarray(0, body), typesize, inverse)) return;
+  const words = LITTLE_ENDIAN && n % 4 === 0 && src.byteOffset % 4 === 0 && dst.byteOffset % 4 === 0;
+  if (words && (typesize === 2 || typesize === 4)) {
+    const items = (a: Uint8Array) => new Uint32Array(a.buffer, a.byteOffset, body / 4);
+    const kernel = typesize === 2 ? (inverse ? unshuffle2 : shuffle2) : inverse ? unshuffle4 : shuffle4;
+    kernel(items(src), items(dst), n / 4);
+    return;
+  }
+  for (let k = 0; k < typesize; k++) {
+    const base = k * n;
+    if (inverse) for (let i = 0, j = k; i < n; i++, j += typesize) dst[j] = src[base + i];
+    else for (let i = 0, j = k; i < n; i++, j += typesize) dst[base + i] = src[j];
+  }
 }
 
 /** 2-byte items: words of items (a0 a1)(b0 b1)… → low-byte words, then high-byte words; q = items / 4. */
@@ -116,6 +132,30 @@ function shuffle4(src: Uint32Array, dst: Uint32Array, q: number): void {
     dst[q + i] = ((a >>> 8) & 0xff) | (b & 0xff00) | ((c & 0xff00) << 8) | ((d & 0xff00) << 16);
     dst[2 * q + i] = ((a >>> 16) & 0xff) | ((b >>> 8) & 0xff00) | (c & 0xff0000) | ((d & 0xff0000) << 8);
     dst[3 * q + i] = (a >>> 24) | ((b >>> 16) & 0xff00) | ((c >>> 8) & 0xff0000) | (d & 0xff000000);
+  }
+}
+
+/** 2-byte items: a low-byte word and a high-byte word of 4 items → the 4 items as 2 words; q = items / 4. */
+function unshuffle2(src: Uint32Array, dst: Uint32Array, q: number): void {
+  for (let i = 0, j = 0; i < q; i++, j += 2) {
+    const lo = src[i];
+    const hi = src[q + i];
+    dst[j] = (lo & 0xff) | ((hi & 0xff) << 8) | ((lo & 0xff00) << 8) | ((hi & 0xff00) << 16);
+    dst[j + 1] = ((lo >>> 16) & 0xff) | ((hi >>> 8) & 0xff00) | ((lo >>> 8) & 0xff0000) | (hi & 0xff000000);
+  }
+}
+
+/** 4-byte items: the 4×4 byte transpose of `shuffle4`, from 4 byte streams back to 4 items; q = items / 4. */
+function unshuffle4(src: Uint32Array, dst: Uint32Array, q: number): void {
+  for (let i = 0, j = 0; i < q; i++, j += 4) {
+    const a = src[i];
+    const b = src[q + i];
+    const c = src[2 * q + i];
+    const d = src[3 * q + i];
+    dst[j] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | ((d & 0xff) << 24);
+    dst[j + 1] = ((a >>> 8) & 0xff) | (b & 0xff00) | ((c & 0xff00) << 8) | ((d & 0xff00) << 16);
+    dst[j + 2] = ((a >>> 16) & 0xff) | ((b >>> 8) & 0xff00) | (c & 0xff0000) | ((d & 0xff0000) << 8);
+    dst[j + 3] = (a >>> 24) | ((b >>> 16) & 0xff00) | ((c >>> 8) & 0xff0000) | (d & 0xff000000);
   }
 }
 
@@ -209,50 +249,6 @@ function takeShuffleBuffer(size: number): Uint8Array {
 function returnShuffleBuffer(buffer: Uint8Array): void {
   if (shuffleBuffers.length >= KEPT_SHUFFLE_BUFFERS) shuffleBuffers.shift();
   shuffleBuffers.push(buffer);
-}
-
-/** Inverse of `shuffleBlock`: byte k of item i comes from `src[k·n + i]`. */
-export function unshuffleBlock(src: Uint8Array, dst: Uint8Array, typesize: number): void {
-  if (typesize === 2 && unshuffle2Simd(src, dst)) return;
-  const n = Math.floor(src.length / typesize);
-  const body = n * typesize;
-  // As in shuffleBlock: whole 32-bit words where aligned (the reader's hot loop; about 4× the byte loop).
-  const words = LITTLE_ENDIAN && n % 4 === 0 && src.byteOffset % 4 === 0 && dst.byteOffset % 4 === 0;
-  if (words && typesize === 2) {
-    unshuffle2(new Uint32Array(src.buffer, src.byteOffset, n / 2), new Uint32Array(dst.buffer, dst.byteOffset, n / 2), n / 4);
-  } else if (words && typesize === 4) {
-    unshuffle4(new Uint32Array(src.buffer, src.byteOffset, n), new Uint32Array(dst.buffer, dst.byteOffset, n), n / 4);
-  } else {
-    for (let k = 0; k < typesize; k++) {
-      const base = k * n;
-      for (let i = 0, j = k; i < n; i++, j += typesize) dst[j] = src[base + i];
-    }
-  }
-  if (body < src.length) dst.set(src.subarray(body), body);
-}
-
-/** 2-byte items: a low-byte word and a high-byte word of 4 items → the 4 items as 2 words; q = items / 4. */
-function unshuffle2(src: Uint32Array, dst: Uint32Array, q: number): void {
-  for (let i = 0, j = 0; i < q; i++, j += 2) {
-    const lo = src[i];
-    const hi = src[q + i];
-    dst[j] = (lo & 0xff) | ((hi & 0xff) << 8) | ((lo & 0xff00) << 8) | ((hi & 0xff00) << 16);
-    dst[j + 1] = ((lo >>> 16) & 0xff) | ((hi >>> 8) & 0xff00) | ((lo >>> 8) & 0xff0000) | (hi & 0xff000000);
-  }
-}
-
-/** 4-byte items: the 4×4 byte transpose of `shuffle4`, from 4 byte streams back to 4 items; q = items / 4. */
-function unshuffle4(src: Uint32Array, dst: Uint32Array, q: number): void {
-  for (let i = 0, j = 0; i < q; i++, j += 4) {
-    const a = src[i];
-    const b = src[q + i];
-    const c = src[2 * q + i];
-    const d = src[3 * q + i];
-    dst[j] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | ((d & 0xff) << 24);
-    dst[j + 1] = ((a >>> 8) & 0xff) | (b & 0xff00) | ((c & 0xff00) << 8) | ((d & 0xff00) << 16);
-    dst[j + 2] = ((a >>> 16) & 0xff) | ((b >>> 8) & 0xff00) | (c & 0xff0000) | ((d & 0xff0000) << 8);
-    dst[j + 3] = (a >>> 24) | ((b >>> 16) & 0xff00) | ((c >>> 8) & 0xff0000) | (d & 0xff000000);
-  }
 }
 
 /**
