@@ -78,22 +78,34 @@ export function simdAvailable(): boolean {
   return kernels() !== null;
 }
 
+/** Items per piece of `byteShuffle` (a multiple of STEP): input and output of a piece stay in the L1/L2 cache. */
+const SHUFFLE_PIECE = 4000;
+
 /**
  * Blosc's byte shuffle (`inverse`: its inverse) of the whole items in `src`
- * into `dst` of the same length, through the scratch memory: 2-byte items a
+ * into `dst` of the same length, through the scratch memory, a piece of items
+ * at a time (for the shuffle, the piece's items in and its `typesize` stream
+ * segments out; the other way round for the inverse): 2-byte items a
  * multiple of 16 of them, 4-byte items any number. Returns false (nothing
  * done) for other sizes, a length that is not whole items, or no SIMD here.
  */
 export function byteShuffle(src: Uint8Array, dst: Uint8Array, typesize: number, inverse: boolean): boolean {
   const k = kernels();
-  if (!k || dst.length !== src.length || src.length % typesize !== 0 || 2 * align(src.length) > MAX_SCRATCH) return false;
+  if (!k || dst.length !== src.length || src.length % typesize !== 0) return false;
   const items = src.length / typesize;
   if (!(typesize === 4 || (typesize === 2 && items % STEP === 0))) return false;
-  const at = align(src.length);
+  const kernel = k.exports[`${inverse ? 'un' : ''}shuffle${typesize as 2 | 4}`];
+  const at = align(typesize * SHUFFLE_PIECE);
   const mem = scratch(k, 2 * at);
-  mem.set(src, 0);
-  k.exports[`${inverse ? 'un' : ''}shuffle${typesize as 2 | 4}`](0, at, items);
-  dst.set(mem.subarray(at, at + src.length));
+  for (let i0 = 0; i0 < items; i0 += SHUFFLE_PIECE) {
+    const count = Math.min(SHUFFLE_PIECE, items - i0);
+    const bytes = typesize * count;
+    if (inverse) for (let s = 0; s < typesize; s++) mem.set(src.subarray(s * items + i0, s * items + i0 + count), s * count);
+    else mem.set(src.subarray(typesize * i0, typesize * i0 + bytes), 0);
+    kernel(0, at, count);
+    if (inverse) dst.set(mem.subarray(at, at + bytes), typesize * i0);
+    else for (let s = 0; s < typesize; s++) dst.set(mem.subarray(at + s * count, at + (s + 1) * count), s * items + i0);
+  }
   return true;
 }
 
