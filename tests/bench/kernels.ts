@@ -6,18 +6,25 @@
  * side runs in its own child process (FAIRIO_SIMD=0 turns the kernels off for
  * the process), alternating, FAIRIO_BENCH_REPEATS rounds (default 5); MB/s of
  * input per wall second, the median over the rounds. The min/max without
- * SIMD is write-image's loop, copied here (it is not exported).
+ * SIMD is write-image's loop, copied here (it is not exported). Then, in the
+ * same children, the CPU seconds of what the kernels serve in `fairio
+ * predict`: writing a FAIRIO_BENCH_KERNELS_IMAGE² (default 2048) float32
+ * prediction-like image as the predict node does (blosc-zstd:1 with shuffle,
+ * 448² chunks, pyramid, display range) and reading level 0 back whole.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simdAvailable } from '../../ngff/src/kernels/index.js';
-import { minMaxFloat32 } from '../../ngff/src/kernels/index.js';
+import { arraySource, openOmeZarr, parseCompressor, writeImage } from '../../ngff/src/index.js';
+import { minMaxFloat32, simdAvailable } from '../../ngff/src/kernels/index.js';
 import { downsampleBlock } from '../../ngff/src/write/downsample.js';
 import { shuffleBlock, unshuffleBlock } from '../../ngff/src/zarr/blosc.js';
 
 const SIDE = 448;
 const REPEATS = Number(process.env.FAIRIO_BENCH_REPEATS ?? 5);
+const IMAGE = Number(process.env.FAIRIO_BENCH_KERNELS_IMAGE ?? 2048);
 type Rates = Record<string, number>;
 
 /** MB/s of `bytes` input for `run`, timed over at least 0.25 s after a warm-up. */
@@ -34,15 +41,46 @@ function rate(bytes: number, run: () => void): number {
   return (bytes * n) / (elapsed / 1000) / 1e6;
 }
 
-function child(): Rates {
-  const pixels = new Float32Array(SIDE * SIDE);
+/** A sigmoid-like float32 image of side × side pixels (smooth structure plus noise in the low bits, as a prediction). */
+function prediction(side: number): Float32Array {
+  const out = new Float32Array(side * side);
   let s = 0x9e3779b9;
-  for (let i = 0; i < pixels.length; i++) {
+  for (let i = 0; i < out.length; i++) {
     s ^= s << 13;
     s ^= s >>> 17;
     s ^= s << 5;
-    pixels[i] = 1 / (1 + Math.exp(8 * ((s >>> 0) / 2 ** 32 - 0.5))); // sigmoid-like, as the prediction
+    const y = Math.floor(i / side);
+    const x = i % side;
+    out[i] = 1 / (1 + Math.exp(-(6 * Math.sin(x / 40) * Math.cos(y / 30) + (s >>> 0) / 2 ** 32 - 0.5)));
   }
+  return out;
+}
+
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
+
+/** CPU seconds (all threads) of writing `data` as the predict node writes its prediction, and of reading it back. */
+async function writeAndRead(data: Float32Array, side: number): Promise<Rates> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fairio-bench-kernels-'));
+  try {
+    const out = path.join(dir, 'p.ome.zarr');
+    let since = process.cpuUsage();
+    await writeImage(out, arraySource(data, [side, side], 'float32'), { axes: [{ name: 'y', type: 'space' }, { name: 'x', type: 'space' }], chunks: [448, 448], compressor: parseCompressor('blosc-zstd:1') });
+    const write = cpuSeconds(since);
+    since = process.cpuUsage();
+    const region = await (await openOmeZarr(out)).image().then((image) => image.readRegion({}));
+    const read = cpuSeconds(since);
+    if (region.data.length !== data.length) throw new Error('read back the wrong size');
+    return { write, read };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function child(): Promise<Rates> {
+  const pixels = prediction(SIDE);
   const bytes = new Uint8Array(pixels.buffer);
   const shuffled = new Uint8Array(bytes.length);
   const back = new Uint8Array(bytes.length);
@@ -63,12 +101,13 @@ function child(): Rates {
     unshuffle4: rate(bytes.length, () => unshuffleBlock(shuffled, back, 4)),
     minmaxF32: rate(bytes.length, simd ? () => void (sink += minMaxFloat32(pixels, 0, pixels.length)![0]) : minMaxLoop),
     mean2x2F32: rate(bytes.length, () => void downsampleBlock(pixels, [SIDE, SIDE], 'mean')),
+    ...(await writeAndRead(prediction(IMAGE), IMAGE)),
     sink,
   };
 }
 
-function main(): void {
-  if (process.argv[2] === '--child') return void console.log(JSON.stringify(child()));
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') return void console.log(JSON.stringify(await child()));
   const runs: Record<'js' | 'simd', Rates[]> = { js: [], simd: [] };
   const load = os.loadavg()[0];
   for (let r = 0; r < REPEATS; r++) {
@@ -89,7 +128,14 @@ function main(): void {
     const simd = median(runs.simd.map((r) => r[name]));
     console.log(`| ${name} | ${js.toFixed(0)} | ${simd.toFixed(0)} | ${(simd / js).toFixed(2)}× |`);
   }
+  console.log(`\n| ${IMAGE}² float32, as \`fairio predict\` writes and reads it | JavaScript (CPU s) | WebAssembly SIMD (CPU s) | saved |`);
+  console.log(`| --- | ---: | ---: | ---: |`);
+  for (const name of ['write', 'read']) {
+    const js = median(runs.js.map((r) => r[name]));
+    const simd = median(runs.simd.map((r) => r[name]));
+    console.log(`| ${name} | ${js.toFixed(3)} | ${simd.toFixed(3)} | ${(js - simd).toFixed(3)} (${((1 - simd / js) * 100).toFixed(0)} %) |`);
+  }
   console.log(`\nmedian of ${REPEATS} rounds, sides alternating; load average ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`);
 }
 
-main();
+await main();

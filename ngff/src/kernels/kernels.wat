@@ -4,10 +4,10 @@
 ;; JavaScript runs these loops at about 1–2 ns per pixel; here each
 ;; instruction handles 4 to 16 of them.
 ;;
-;; All addresses are byte offsets into the imported memory, 16-byte aligned;
-;; counts are multiples of 16 items (the caller does the rest in JavaScript),
-;; except for shuffle4/unshuffle4, which take any count and do its last
-;; n mod 16 items one byte at a time.
+;; All addresses are byte offsets into the imported memory (loads and stores
+;; need no alignment); counts are whole SIMD steps (the caller does the rest
+;; in JavaScript), except for shuffle4/unshuffle4, which take any count and
+;; do its last n mod 16 items one byte at a time.
 ;; Built into kernels-wasm.ts by `node ngff/scripts/build-kernels.mjs`.
 (module
   (import "env" "memory" (memory 1))
