@@ -11,6 +11,7 @@ export default defineConfig({
       '@fairio/ngff/browser': fileURLToPath(new URL('./ngff/src/browser.ts', import.meta.url)),
       '@fairio/ngff/errors': fileURLToPath(new URL('./ngff/src/errors.ts', import.meta.url)),
       '@fairio/ngff/worker': fileURLToPath(new URL('./ngff/src/blocks/worker.ts', import.meta.url)),
+      '@fairio/ngff/kernels': fileURLToPath(new URL('./ngff/src/kernels/index.ts', import.meta.url)),
       '@fairio/ngff': fileURLToPath(new URL('./ngff/src/index.ts', import.meta.url)),
       '@fairio/provenance/browser': fileURLToPath(new URL('./provenance/src/browser.ts', import.meta.url)),
       '@fairio/provenance': fileURLToPath(new URL('./provenance/src/index.ts', import.meta.url)),

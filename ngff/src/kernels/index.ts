@@ -2,7 +2,8 @@
  * Pixel kernels that the writer and the reader run on every pixel: Blosc's
  * byte shuffle of 2- and 4-byte items and its inverse, the minimum and
  * maximum of uint16 and float32 pixels (the omero display window), and the
- * 2×2 mean of uint16 (rounded) and float32 pixels (the pyramid). They run in
+ * 2×2 mean of uint16 (rounded) and float32 pixels (the pyramid); and the
+ * logistic sigmoid of float32 (bioimage.io post-processing). They run in
  * WebAssembly SIMD (`kernels.wat`, 4–16 pixels per instruction) where the
  * engine has it, on a scratch memory of this thread: the input is copied in
  * and the result out, which costs far less than the scalar JavaScript loops
@@ -22,6 +23,7 @@ interface KernelExports {
   minmax_f32(src: number, items: number, out: number): void;
   mean2x2_u16(row0: number, row1: number, dst: number, outputs: number): void;
   mean2x2_f32(row0: number, row1: number, dst: number, outputs: number): void;
+  sigmoid_f32(src: number, dst: number, items: number): void;
 }
 
 /** The few WebAssembly JS API members used here (the project's TypeScript libs do not declare them). */
@@ -211,4 +213,32 @@ function mean2x2<T extends Uint16Array | Float32Array>(src: T, dst: T, planes: n
     }
   }
   return body;
+}
+
+/** Items per piece of `sigmoidFloat32`: input and output stay in the L1 cache. */
+const SIGMOID_PIECE = 2048;
+
+/**
+ * The logistic sigmoid 1 / (1 + e^−x) of `src` into `dst` (same length; may
+ * be the same array), the value JavaScript's `1 / (1 + Math.exp(-x))`
+ * stores into a Float32Array, bit for bit (NaN stays NaN): bioimage.io's
+ * `sigmoid` post-processing, about twice as fast as that loop. Returns false
+ * (nothing done) when the kernels do not run here.
+ */
+export function sigmoidFloat32(src: Float32Array, dst: Float32Array): boolean {
+  const k = kernels();
+  if (!k || dst.length !== src.length) return false;
+  const bytes = 4 * SIGMOID_PIECE;
+  const mem = scratch(k, 2 * bytes);
+  const body = src.length - (src.length % 4);
+  const input = new Float32Array(mem.buffer, 0, SIGMOID_PIECE);
+  const output = new Float32Array(mem.buffer, bytes, SIGMOID_PIECE);
+  for (let at = 0; at < body; at += SIGMOID_PIECE) {
+    const count = Math.min(SIGMOID_PIECE, body - at);
+    input.set(src.subarray(at, at + count));
+    k.exports.sigmoid_f32(0, bytes, count);
+    dst.set(output.subarray(0, count), at);
+  }
+  for (let i = body; i < src.length; i++) dst[i] = 1 / (1 + Math.exp(-src[i]));
+  return true;
 }

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byteShuffle, mean2x2Float32, minMaxFloat32, minMaxUint16, simdAvailable } from './index.js';
+import { byteShuffle, mean2x2Float32, minMaxFloat32, minMaxUint16, sigmoidFloat32, simdAvailable } from './index.js';
 
 /** Blosc's shuffle of whole items, the plain loop: byte k of item i → k·n + i. */
 function shuffled(src: Uint8Array, typesize: number): Uint8Array {
@@ -164,5 +164,24 @@ describe('pixel kernels', () => {
       }),
       { numRuns: 500 },
     );
+  });
+  it('sigmoidFloat32 stores what 1 / (1 + Math.exp(-x)) stores, bit for bit, over float32 values of every magnitude', () => {
+    // Every 4093rd float32 bit pattern (about a million values of both signs, subnormals, ±∞ and NaNs among them),
+    // the edges of the kernel's clamp and of float32's range, in a length that is not a multiple of 4.
+    const patterns = Uint32Array.from({ length: Math.floor(2 ** 32 / 4093) }, (_, i) => i * 4093);
+    const src = new Float32Array(patterns.buffer);
+    src.set([0, -0, Infinity, -Infinity, NaN, 1e-45, -1e-45, 16.6, 17.4, -88.7, 88.7, -103.3, -103.98, -104, -110, 110, -109.99, 745.2, -745.2]);
+    const input = src.subarray(0, src.length - 3);
+    const expected = input.map((x) => 1 / (1 + Math.exp(-x)));
+    const got = new Float32Array(input.length);
+    expect(sigmoidFloat32(input, got)).toBe(true);
+    const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+    const [e, g] = [bits(expected), bits(got)];
+    const differing = [...e.keys()].filter((i) => e[i] !== g[i] && !(Number.isNaN(expected[i]) && Number.isNaN(got[i])));
+    expect(differing.map((i) => input[i])).toEqual([]);
+    // In place, as post-processing runs it on a tile's own buffer.
+    const inPlace = input.slice();
+    expect(sigmoidFloat32(inPlace, inPlace)).toBe(true);
+    expect(bits(inPlace)).toEqual(g);
   });
 });

@@ -269,4 +269,50 @@
             (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $next))))
+
+  ;; 1 / (1 + e^-x) of two float64 lanes, as the JavaScript 1 / (1 + Math.exp(-x)) computes it to the last float32 bit:
+  ;; e^t = 2^k · e^r, k = round(t / ln 2), r = t − k·ln 2 (Cody–Waite, ln 2 in two parts), e^r by its Taylor
+  ;; polynomial of degree 13 (error < 1e-17 for |r| ≤ ln 2 / 2) evaluated by Estrin's scheme, 2^k built in the
+  ;; exponent bits. t is clamped to [−110, 110]: beyond it the float32 result is 1 or 0 either way.
+  (func $sigmoid2 (param $x v128) (result v128)
+    (local $t v128) (local $k v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $p v128)
+    (local.set $t (f64x2.min (f64x2.max (f64x2.neg (local.get $x)) (f64x2.splat (f64.const -110))) (f64x2.splat (f64.const 110))))
+    (local.set $k (f64x2.nearest (f64x2.mul (local.get $t) (f64x2.splat (f64.const 0x1.71547652b82fep+0)))))
+    (local.set $r (f64x2.sub
+      (f64x2.sub (local.get $t) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1))))
+      (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33)))))
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    ;; Σ r^n / n!, n = 0…13, as pairs (c_2i + c_2i+1·r) combined with r², r⁴, r⁸
+    (local.set $p (f64x2.add
+      (f64x2.add
+        (f64x2.add (f64x2.add (f64x2.splat (f64.const 1)) (local.get $r))
+          (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1p-1)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.5555555555555p-3))))))
+        (f64x2.mul (local.get $r4)
+          (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.5555555555555p-5)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.1111111111111p-7))))
+            (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.6c16c16c16c17p-10)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.a01a01a01a01ap-13))))))))
+      (f64x2.mul (f64x2.mul (local.get $r4) (local.get $r4))
+        (f64x2.add
+          (f64x2.add (f64x2.add (f64x2.splat (f64.const 0x1.a01a01a01a01ap-16)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.71de3a556c734p-19))))
+            (f64x2.mul (local.get $r2) (f64x2.add (f64x2.splat (f64.const 0x1.27e4fb7789f5cp-22)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.ae64567f544e4p-26))))))
+          (f64x2.mul (local.get $r4) (f64x2.add (f64x2.splat (f64.const 0x1.1eed8eff8d898p-29)) (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1.6124613a86d09p-33)))))))))
+    (f64x2.div (f64x2.splat (f64.const 1))
+      (f64x2.add (f64x2.splat (f64.const 1))
+        (f64x2.mul (local.get $p)
+          ;; 2^k: (k + 1023) in the exponent field
+          (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (i64x2.splat (i64.const 1023))) (i32.const 52))))))
+  ;; sigmoid of `items` float32 (a multiple of 4) at src into dst: each widened to float64, the result rounded once
+  (func (export "sigmoid_f32") (param $src i32) (param $dst i32) (param $items i32)
+    (local $end i32) (local $x v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $items) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+      (local.set $x (v128.load (local.get $src)))
+      (v128.store (local.get $dst)
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero (call $sigmoid2 (f64x2.promote_low_f32x4 (local.get $x))))
+          (f32x4.demote_f64x2_zero (call $sigmoid2 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))))))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $next))))
 )

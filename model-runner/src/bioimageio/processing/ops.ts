@@ -23,6 +23,7 @@
  * any tile. No Node imports.
  */
 import { FairioError } from '@fairio/ngff/browser';
+import { sigmoidFloat32 } from '@fairio/ngff/kernels';
 import { castData, forEachRun, size, type Tensor, type TensorDtype } from './tensor.js';
 import { measureKey, type Measure, type StatValues } from './stats.js';
 
@@ -254,6 +255,11 @@ export function scaleMeanVariance(kwargs: Kwargs, tensorId: string): ProcessingO
   };
 }
 
+/** The sigmoid where the SIMD kernel does not run (float64, or no WebAssembly SIMD): its own function, kept small and hot. */
+function sigmoidLoop(data: Float32Array | Float64Array, out: Float32Array | Float64Array): void {
+  for (let i = 0; i < data.length; i++) out[i] = 1 / (1 + Math.exp(-data[i]));
+}
+
 export function sigmoid(): ProcessingOp {
   return {
     id: 'sigmoid',
@@ -261,9 +267,8 @@ export function sigmoid(): ProcessingOp {
     apply(t, _stats, reuse) {
       const dtype = floatOut(t);
       if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) return mapElements(t, [], dtype, (v) => 1 / (1 + Math.exp(-v)), reuse);
-      const data = t.data;
       const out = floatTarget(t, dtype, reuse);
-      for (let i = 0; i < data.length; i++) out[i] = 1 / (1 + Math.exp(-data[i]));
+      if (!(t.data instanceof Float32Array && out instanceof Float32Array && sigmoidFloat32(t.data, out))) sigmoidLoop(t.data, out);
       return { ...t, data: out, dtype };
     },
   };
