@@ -23,5 +23,6 @@ export { OmeZarrImage, openLevel, bytesPerElement, type PyramidLevel, type Regio
 export { readBox, decodeChunk, pixelArrayFor, type PixelData } from './read-box.js';
 export { SpareArrays } from './blocks/spare.js';
 export { ByteLru } from './byte-lru.js';
+export { copyOverlap } from './copy-overlap.js';
 export { omeZarrFiles, type ImageFilesInput, type ImageFile } from './write/files.js';
 export { imageAttributes, type ChannelDisplay } from './write/ngff-attributes.js';

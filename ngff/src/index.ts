@@ -32,3 +32,4 @@ export { syntheticSample, sampleOmeXml, type SyntheticSample } from './sample.js
 export { readBox, decodeChunk, pixelArrayFor, type PixelData } from './read-box.js';
 export { boundedMap } from './blocks/index.js';
 export { ByteLru } from './byte-lru.js';
+export { copyOverlap } from './copy-overlap.js';

@@ -12,6 +12,7 @@ import { boundedMap, blockCount, iterateBlocks, SpareArrays } from '../blocks/in
 import { writeAtomically } from '../atomic.js';
 import { FairioError } from '../errors.js';
 import type { Axis, ImageLabel } from '../metadata/types.js';
+import { copyOverlap } from '../copy-overlap.js';
 import { readBox } from '../read-box.js';
 import { createArray, createEncodePool, writeGroup, DATA_TYPES, type ArrayWriter, type Compressor, type DataType, type EncodePool, type TypedArray } from '../zarr/index.js';
 import { minMaxFloat32, minMaxUint16 } from '../kernels/index.js';
@@ -238,42 +239,6 @@ class PieceGatherer {
     }
     return done;
   }
-}
-
-/** Copy the overlap of box `src` [sStart, sStop) into box `dst` [dStart, dStop) (both C order); returns its pixel count. */
-function copyOverlap(src: TypedArray, sStart: number[], sStop: number[], dst: TypedArray, dStart: number[], dStop: number[]): number {
-  const n = sStart.length;
-  const lo = sStart.map((s, d) => Math.max(s, dStart[d]));
-  const hi = sStop.map((s, d) => Math.min(s, dStop[d]));
-  if (lo.some((l, d) => l >= hi[d])) return 0;
-  const sStrides = new Array<number>(n);
-  const dStrides = new Array<number>(n);
-  sStrides[n - 1] = 1;
-  dStrides[n - 1] = 1;
-  for (let d = n - 2; d >= 0; d--) {
-    sStrides[d] = sStrides[d + 1] * (sStop[d + 1] - sStart[d + 1]);
-    dStrides[d] = dStrides[d + 1] * (dStop[d + 1] - dStart[d + 1]);
-  }
-  const row = hi[n - 1] - lo[n - 1];
-  const pos = [...lo];
-  let count = 0;
-  for (;;) {
-    let so = 0;
-    let doff = 0;
-    for (let d = 0; d < n; d++) {
-      so += (pos[d] - sStart[d]) * sStrides[d];
-      doff += (pos[d] - dStart[d]) * dStrides[d];
-    }
-    (dst as Uint8Array).set((src as Uint8Array).subarray(so, so + row), doff);
-    count += row;
-    let d = n - 2;
-    for (; d >= 0; d--) {
-      if (++pos[d] < hi[d]) break;
-      pos[d] = lo[d];
-    }
-    if (d < 0) break;
-  }
-  return count;
 }
 
 /**

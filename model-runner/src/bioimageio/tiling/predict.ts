@@ -8,7 +8,7 @@
  * Runtime-agnostic: the model runs through any `ModelRunner` (an
  * `OnnxModel` over onnxruntime-node or onnxruntime-web).
  */
-import { FairioError } from '@fairio/ngff/browser';
+import { copyOverlap, FairioError } from '@fairio/ngff/browser';
 import { applyOps, type ProcessingOp } from '../processing/ops.js';
 import { measuresByTensor, processingFor, type TensorProcessing } from '../processing/pipeline.js';
 import { computeStats, wholeArray, type StatValues } from '../processing/stats.js';
@@ -158,38 +158,9 @@ export async function readPadded(input: InputAccess, regionStart: number[], tile
   return { data: out, shape: [...tileShape], dtype: box.dtype };
 }
 
-/** Copy `src` (shape srcShape, placed at srcStart) ∩ [dstStart, dstStart + dstShape) into dst. */
+/** Copy `src` (placed at srcStart) ∩ [dstStart, dstStart + dst.shape) into dst. */
 export function copyBox(src: NdArray, srcStart: readonly number[], dst: NdArray, dstStart: readonly number[]): void {
-  // Integer vectors in, then loops over them alone: the callers' arrays come in every elements kind, and the engine
-  // would recompile this (hot) function for each one.
-  copyBoxData(src.data, Int32Array.from(src.shape), Int32Array.from(srcStart), dst.data, Int32Array.from(dst.shape), Int32Array.from(dstStart));
-}
-
-function copyBoxData(src: TypedArray, srcShape: Int32Array, srcStart: Int32Array, dst: TypedArray, dstShape: Int32Array, dstStart: Int32Array): void {
-  const n = srcShape.length;
-  const lo = new Int32Array(n);
-  const hi = new Int32Array(n);
-  for (let d = 0; d < n; d++) {
-    lo[d] = Math.max(srcStart[d], dstStart[d]);
-    hi[d] = Math.min(srcStart[d] + srcShape[d], dstStart[d] + dstShape[d]);
-    if (hi[d] <= lo[d]) return;
-  }
-  const ss = strides(Array.from(srcShape));
-  const ds = strides(Array.from(dstShape));
-  const row = hi[n - 1] - lo[n - 1];
-  const pos = lo.slice(0, n - 1);
-  for (;;) {
-    let so = lo[n - 1] - srcStart[n - 1];
-    let dO = lo[n - 1] - dstStart[n - 1];
-    for (let d = 0; d < n - 1; d++) {
-      so += (pos[d] - srcStart[d]) * ss[d];
-      dO += (pos[d] - dstStart[d]) * ds[d];
-    }
-    dst.set(src.subarray(so, so + row) as never, dO);
-    let d = n - 2;
-    for (; d >= 0 && ++pos[d] === hi[d]; d--) pos[d] = lo[d];
-    if (d < 0) break;
-  }
+  copyOverlap(src.data, srcStart, src.shape.map((s, d) => srcStart[d] + s), dst.data, dstStart, dst.shape.map((s, d) => dstStart[d] + s));
 }
 
 interface OutputAxisMap {
