@@ -25,7 +25,7 @@
  * (and the best) of each are reported, wall time and CPU seconds (all threads
  * of the process: ONNX Runtime's, zstd's, workers'; for bioimageio.core the
  * whole Python process, imports included). Prints a table and writes
- * tests/bench/results/predict.json. Only ratios within one run mean anything
+ * tests/bench/results/predict-SIZE.json. Only ratios within one run mean anything
  * on a shared machine.
  */
 import { spawnSync } from 'node:child_process';
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     agreement: { maxAbsDiff: agreement.maxAbsDiff, mismatchedPerMillion: agreement.mismatchedPerMillion, passed: agreement.passed },
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', 'predict.json'), JSON.stringify(result, null, 2));
+  fs.writeFileSync(path.join(here, 'results', `predict-${SIZE}.json`), JSON.stringify(result, null, 2));
   console.log(
     [
       `| run (median of ${REPEATS}) | time (s) | best (s) | CPU (s) | peak RSS (MiB) |`,
