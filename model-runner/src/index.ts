@@ -11,10 +11,7 @@
  *
  * @module
  */
-export * from './node.js';
-export { checkParameter, checkParameters, parameterLines } from './parameters.js';
-export { runNode, FAIRIO, type RunRecord, type RunRequest, type RunOptions } from './run.js';
-export { nodes } from './registry.js';
+export * from './nodes.js';
 export * as bioimageio from './bioimageio/index.js';
 export * as imagej from './imagej/index.js';
 export * as ops from './ops/index.js';

@@ -3,7 +3,7 @@
  * module turns them into checked, typed values with defaults filled in, and
  * says exactly which parameter is wrong and why.
  */
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/errors';
 import type { NodeDescription, ParameterSpec, ParameterValue } from './node.js';
 
 function invalid(node: NodeDescription, spec: ParameterSpec, problem: string): FairioError {

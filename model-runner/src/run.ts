@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { FairioError, isUrl } from '@fairio/ngff';
+import { FairioError, isUrl } from '@fairio/ngff/basics';
 import type { AnalysisNode, NodeRunContext, NodeRunResult, ParameterValue, RunPart, SoftwareUsed } from './node.js';
 import { checkParameters } from './parameters.js';
 

@@ -22,7 +22,8 @@
  *
  * @module
  */
-export { imagejMacroNode, imagejMacroDescription } from './node.js';
+export { imagejMacroNode } from './node.js';
+export { imagejMacroDescription } from './description.js';
 export { runMacro, type MacroRunOptions, type MacroRunResult, type MacroImageResult } from './run-macro.js';
 export { locateImageJ, findXvfbRun, DEBIAN_IJ_JAR, type ImageJInstall } from './locate.js';
 export { parseMacroArguments, macroArgument, fillScriptParameters, type MacroParameter } from './arguments.js';

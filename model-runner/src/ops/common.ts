@@ -1,7 +1,7 @@
 /** Citations and input/output helpers the three op nodes share. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/errors';
 import type { Citation, NodeRunContext } from '../node.js';
 
 export const OTSU_CITATION: Citation = {

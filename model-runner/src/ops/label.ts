@@ -18,7 +18,8 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FairioError, boundedMap, iterateBlocks, readBox, writeImage, type Block } from '@fairio/ngff';
 import { runSettings, type AnalysisNode, type NodeRunContext, type NodeRunResult, type RunSettings } from '../node.js';
-import { SCIKIT_IMAGE_CITATION, UNION_FIND_CITATION, checkOutput, requireOutput, stringInput } from './common.js';
+import { checkOutput, requireOutput, stringInput } from './common.js';
+import { labelDescription } from './descriptions.js';
 import { ComponentForest, labelBlock, neighbourhood } from './components.js';
 import { PassProgress, imageView, labelOutputOptions, openImage, passBlockShape, throwIfAborted, type ImageView } from './image-view.js';
 
@@ -356,40 +357,7 @@ export async function labelImage(input: string, output: string, options: LabelOp
 }
 
 export const labelNode: AnalysisNode = {
-  description: {
-    id: 'label',
-    command: ['label'],
-    name: 'Label objects',
-    version: '0.1.0',
-    summary: 'Connected components of a mask: one number per object, written as a label image',
-    help: [
-      'Turns a mask (any OME-Zarr image; nonzero pixels are foreground) into a label image in which every connected object has its own number 1, 2, 3, …',
-      'Two foreground pixels belong to the same object when they are neighbours: connectivity 1 counts only pixels sharing a face, the default (the number of spatial axes) also diagonal ones.',
-      'Objects are connected over the spatial axes (z, y, x); each time point and channel is labelled on its own, numbers continuing from one to the next.',
-      'The numbering is that of scikit-image (skimage.measure.label): objects in raster order of their first pixel. The result is identical pixel for pixel.',
-      'Works chunk by chunk, so the mask can be larger than memory: blocks are labelled one at a time, objects that cross block borders are joined by reading only the border layers, and a temporary Zarr beside the output holds the intermediate numbers.',
-      'The output is an OME-Zarr label image (uint32, image-label metadata, pyramid by mode) that viewers show as a segmentation.',
-      '',
-      'Example:',
-      '  fairio label mask.ome.zarr labels.ome.zarr',
-      '  fairio label mask.ome.zarr labels.ome.zarr --connectivity 1',
-    ].join('\n'),
-    inputs: [{ name: 'mask', label: 'Mask', help: 'OME-Zarr image whose nonzero pixels are foreground (e.g. the output of fairio threshold).', formats: ['ome-zarr'], positional: true }],
-    parameters: [
-      {
-        name: 'connectivity',
-        type: 'integer',
-        label: 'Connectivity',
-        help: 'Largest number of orthogonal steps between neighbours: 1 (faces only) up to the number of spatial axes (default, diagonals too).',
-        optional: true,
-        min: 1,
-        max: 3,
-      },
-    ],
-    outputs: [{ name: 'labels', label: 'Label image', help: 'OME-Zarr label image (uint32): 0 background, 1..N one number per object.', formats: ['ome-zarr'], positional: true }],
-    citations: [UNION_FIND_CITATION, SCIKIT_IMAGE_CITATION],
-    edam: { operations: ['operation_3443'], topics: ['topic_3383'] },
-  },
+  description: labelDescription,
   async run(context: NodeRunContext): Promise<NodeRunResult> {
     const result = await labelImage(stringInput(context, 'mask'), requireOutput(context, 'labels'), {
       connectivity: context.parameters.connectivity as number | undefined,

@@ -10,7 +10,8 @@
 import * as fs from 'node:fs';
 import { FairioError, boundedMap, iterateBlocks, writeAtomically, type Axis } from '@fairio/ngff';
 import type { AnalysisNode, NodeRunContext, NodeRunResult } from '../node.js';
-import { SCIKIT_IMAGE_CITATION, checkOutput, optionalInput, requireOutput, stringInput } from './common.js';
+import { checkOutput, optionalInput, requireOutput, stringInput } from './common.js';
+import { measureDescription } from './descriptions.js';
 import { PassProgress, imageView, isIntegerType, isSpatial, openImage, passBlockShape, throwIfAborted, type ImageView, type Pixels } from './image-view.js';
 
 export interface MeasureOptions {
@@ -254,31 +255,7 @@ export async function measureRegions(input: string, output: string, options: Mea
 }
 
 export const measureNode: AnalysisNode = {
-  description: {
-    id: 'measure',
-    command: ['measure'],
-    name: 'Measure objects',
-    version: '0.1.0',
-    summary: 'Table of object measurements (area, centroid, bounding box, intensities) from a label image',
-    help: [
-      'Measures every object of a label image (0 is background, every other number one object) and writes one CSV row per object, sorted by label.',
-      'Columns follow scikit-image regionprops_table: label, area (pixels), centroid-0… (pixel coordinates in axis order), bbox-0… (first pixel of each axis, then one past the last), and with an intensity image intensity_mean, intensity_min, intensity_max.',
-      'Physical columns are added from the image scale and axis units: the area (volume for 3-D images) in squared (cubed) units, e.g. area_micrometer^2, and the centroid along each axis, e.g. centroid_y_micrometer.',
-      'The intensity image must cover the same pixels (same axes and shape apart from c); choose its channel with --channel when it has several.',
-      'Reads both images chunk by chunk in one pass; memory grows with the number of objects, not the image size. A label image without objects gives a table with only the header.',
-      '',
-      'Example:',
-      '  fairio measure labels.ome.zarr nuclei.csv --intensity cells.ome.zarr --channel 0',
-    ].join('\n'),
-    inputs: [
-      { name: 'labels', label: 'Label image', help: 'OME-Zarr label image (e.g. the output of fairio label).', formats: ['ome-zarr'], positional: true },
-      { name: 'intensity', label: 'Intensity image', help: 'OME-Zarr image over the same pixels, for the intensity columns.', formats: ['ome-zarr'], optional: true },
-    ],
-    parameters: [{ name: 'channel', type: 'integer', label: 'Channel', help: 'Channel index (from 0) of the intensity image when it has several.', optional: true, min: 0 }],
-    outputs: [{ name: 'table', label: 'Measurements', help: 'CSV with one row per object.', formats: ['csv'], positional: true }],
-    citations: [SCIKIT_IMAGE_CITATION],
-    edam: { operations: ['operation_3443', 'operation_3799'], topics: ['topic_3383'] },
-  },
+  description: measureDescription,
   async run(context: NodeRunContext): Promise<NodeRunResult> {
     const result = await measureRegions(stringInput(context, 'labels'), requireOutput(context, 'table'), {
       intensity: optionalInput(context, 'intensity'),

@@ -10,7 +10,8 @@ import { FairioError, boundedMap, iterateBlocks, writeImage } from '@fairio/ngff
 import { runSettings, type AnalysisNode, type NodeRunContext, type NodeRunResult, type RunSettings } from '../node.js';
 import { PassProgress, imageView, isIntegerType, labelOutputOptions, openImage, passBlockShape, throwIfAborted, type ImageView, type Pixels } from './image-view.js';
 import { BinnedHistogram, IntegerHistogram, ValueRange, otsuBinned, otsuInteger } from './otsu.js';
-import { OTSU_CITATION, SCIKIT_IMAGE_CITATION, checkOutput, requireOutput, stringInput } from './common.js';
+import { checkOutput, requireOutput, stringInput } from './common.js';
+import { thresholdDescription } from './descriptions.js';
 
 export interface ThresholdOptions extends RunSettings {
   method: 'otsu' | 'manual';
@@ -114,43 +115,7 @@ export async function thresholdImage(input: string, output: string, options: Thr
 }
 
 export const thresholdNode: AnalysisNode = {
-  description: {
-    id: 'threshold',
-    command: ['threshold'],
-    name: 'Threshold',
-    version: '0.1.0',
-    summary: 'Mask of the pixels above a threshold (Otsu or a given value), written as a label image',
-    help: [
-      'Makes a binary mask of one channel of an OME-Zarr image: pixels brighter than the threshold become 1 (foreground), all others 0.',
-      "The threshold is found with Otsu's method, which splits the intensity histogram into two classes with the largest between-class variance, or given as a value.",
-      "Otsu's threshold is the number scikit-image's threshold_otsu returns (one histogram bin per integer value for integer images, 256 bins over the image range for floating-point images); foreground is strictly above it, as in scikit-image's examples.",
-      'The image is read chunk by chunk at full resolution, so any size works in bounded memory. The mask is an OME-Zarr label image (uint8, with a pyramid), which napari and other NGFF viewers show as a segmentation; it has the same axes as the image without c.',
-      'Typical next step: label the mask into objects (fairio label), then measure them (fairio measure).',
-      '',
-      'Example:',
-      '  fairio threshold nuclei.ome.zarr mask.ome.zarr --method otsu --channel 0',
-      '  fairio threshold probabilities.ome.zarr mask.ome.zarr --method manual --value 0.5',
-    ].join('\n'),
-    inputs: [{ name: 'image', label: 'Image', help: 'OME-Zarr image to threshold (full resolution is used).', formats: ['ome-zarr'], positional: true }],
-    parameters: [
-      {
-        name: 'method',
-        type: 'choice',
-        label: 'Method',
-        help: "How the threshold is chosen: otsu (automatic, Otsu's method) or manual (the value parameter).",
-        default: 'otsu',
-        options: [
-          { value: 'otsu', label: "Otsu's method" },
-          { value: 'manual', label: 'Given value' },
-        ],
-      },
-      { name: 'value', type: 'float', label: 'Threshold value', help: 'For method manual: pixels above this value are foreground.', optional: true },
-      { name: 'channel', type: 'integer', label: 'Channel', help: 'Channel index (from 0) when the image has several channels; the mask then has no c axis.', optional: true, min: 0 },
-    ],
-    outputs: [{ name: 'mask', label: 'Mask', help: 'OME-Zarr label image (uint8): 1 above the threshold, 0 elsewhere.', formats: ['ome-zarr'], positional: true }],
-    citations: [OTSU_CITATION, SCIKIT_IMAGE_CITATION],
-    edam: { operations: ['operation_3443'], topics: ['topic_3383'] },
-  },
+  description: thresholdDescription,
   async run(context: NodeRunContext): Promise<NodeRunResult> {
     const p = context.parameters;
     const result = await thresholdImage(stringInput(context, 'image'), requireOutput(context, 'mask'), {
