@@ -5,7 +5,7 @@
  * tests Galaxy runs on the small files in `tools/test-data/` (written by
  * `npm run test-data -w galaxy-tools`).
  */
-import { nodes, type NodeDescription } from '@fairio/model-runner';
+import { nodes, type NodeDescription } from '@fairio/model-runner/nodes';
 import { convertDescription, crateValidateDescription, infoDescription, validateDescription } from './commands.js';
 import type { GalaxyTool, ToolTest } from './tool-spec.js';
 

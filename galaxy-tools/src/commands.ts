@@ -6,8 +6,8 @@
  * galaxy-tools' tests run these descriptions through the real CLI parser.
  * (Should they become nodes in model-runner, these descriptions move there.)
  */
-import { COMPRESSOR_NAME_PATTERN } from '@fairio/ngff';
-import { FAIRIO, type NodeDescription } from '@fairio/model-runner';
+import { COMPRESSOR_NAME_PATTERN } from '@fairio/ngff/basics';
+import { FAIRIO, type NodeDescription } from '@fairio/model-runner/nodes';
 
 const NGFF_CITATION = {
   doi: '10.1007/s00418-023-02209-1',

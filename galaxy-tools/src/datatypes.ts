@@ -5,7 +5,7 @@
  * apart by extension). Only datatypes that Galaxy ships are used, so the
  * suite installs without a custom `datatypes_conf.xml`.
  */
-import type { DataFormat } from '@fairio/model-runner';
+import type { DataFormat } from '@fairio/model-runner/nodes';
 
 export interface GalaxyFormat {
   /** Datatypes a tool input of this format accepts (first = what it is called in the form). */

@@ -3,7 +3,7 @@
  * (`addFairOptions` in cli/src/commands/crate.ts): in Galaxy they form one
  * collapsed section, "FAIR metadata", shared by the tools through a macro.
  */
-import type { ParameterSpec } from '@fairio/model-runner';
+import type { ParameterSpec } from '@fairio/model-runner/nodes';
 
 /** Name of the Galaxy section that holds them. */
 export const FAIR_SECTION = 'fair';

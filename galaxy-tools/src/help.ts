@@ -4,7 +4,7 @@
  * the outputs and the RO-Crate every job emits. Text from descriptions is
  * escaped so that no `*`, backtick or trailing `_` turns into markup.
  */
-import type { NodeDescription } from '@fairio/model-runner';
+import type { NodeDescription } from '@fairio/model-runner/nodes';
 
 /** Escape inline markup characters of reStructuredText. */
 export function escapeRst(text: string): string {

@@ -10,8 +10,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FairioError } from '@fairio/ngff';
-import { parameterLines, type DataSpec, type ParameterSpec } from '@fairio/model-runner';
+import { FairioError } from '@fairio/ngff/errors';
+import { parameterLines, type DataSpec, type ParameterSpec } from '@fairio/model-runner/nodes';
 import { outputExtension, stagingExtension } from './datatypes.js';
 import { FAIR_SECTION, fairParameters } from './fair-options.js';
 import { galaxyName, optionFlag } from './names.js';

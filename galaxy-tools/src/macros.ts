@@ -6,7 +6,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { FAIRIO, type ParameterSpec } from '@fairio/model-runner';
+import { FAIRIO, type ParameterSpec } from '@fairio/model-runner/nodes';
 import { FAIR_SECTION, fairParameters } from './fair-options.js';
 import { formNaming } from './names.js';
 

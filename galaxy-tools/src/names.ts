@@ -4,7 +4,7 @@
  * spec's own `option` name: `--input` for `images`) and the Galaxy form
  * (`class_names`, implied by `argument="--class-names"`, else given as `name`).
  */
-import { kebab, optionName } from '@fairio/model-runner';
+import { kebab, optionName } from '@fairio/model-runner/nodes';
 
 export { kebab };
 

@@ -6,7 +6,7 @@
  * both read this, so the form Galaxy shows and the arguments the job builds
  * cannot drift apart.
  */
-import type { NodeDescription } from '@fairio/model-runner';
+import type { NodeDescription } from '@fairio/model-runner/nodes';
 
 /** How a tool's job runs fairio. */
 export type ToolRun =

@@ -16,7 +16,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { DataSpec, ParameterSpec } from '@fairio/model-runner';
+import type { DataSpec, ParameterSpec } from '@fairio/model-runner/nodes';
 import { acceptedDatatypes, GALAXY_FORMATS } from './datatypes.js';
 import { toolHelp } from './help.js';
 import { formNaming, galaxyName } from './names.js';
