@@ -5,7 +5,7 @@
  * otherwise be written into every crate of the run as if it were a licence.
  */
 import { createRequire } from 'node:module';
-import { FairioError } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/errors';
 
 const require = createRequire(import.meta.url);
 /** The SPDX licence list's current and deprecated ids (npm `spdx-license-ids`, CC0). */

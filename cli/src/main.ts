@@ -5,12 +5,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { isFairioError } from '@fairio/ngff';
-import { nodes } from '@fairio/model-runner';
+import { isFairioError } from '@fairio/ngff/errors';
+import { nodes } from '@fairio/model-runner/nodes';
 import { registerNode } from './node-command.js';
-import { recordNodeRun } from './record-node-run.js';
+import { addFairOptions } from './fair-options.js';
 import { registerConvert } from './commands/convert.js';
-import { addFairOptions, checkFairOptions, registerCrate } from './commands/crate.js';
+import { registerCrate } from './commands/crate.js';
 import { registerGalaxyRun } from './commands/galaxy-run.js';
 import { registerInfo } from './commands/info.js';
 import { registerModel } from './commands/model.js';
@@ -34,9 +34,13 @@ export function buildProgram(): Command {
   registerModel(program);
   registerWorkflow(program);
   registerGalaxyRun(program);
-  // Every node run leaves a Process Run Crate, with FAIR metadata for its images.
+  // Every node run leaves a Process Run Crate, with FAIR metadata for its images; the provenance code loads when a node runs.
   for (const node of nodes) {
-    registerNode(program, node, { configure: (c) => void addFairOptions(c), check: (o) => void checkFairOptions(o), onRecord: recordNodeRun });
+    registerNode(program, node, {
+      configure: (c) => void addFairOptions(c),
+      check: async (o) => void (await import('./record-command-run.js')).checkFairOptions(o),
+      onRecord: async (record, invocation) => (await import('./record-node-run.js')).recordNodeRun(record, invocation),
+    });
   }
   // Errors surface as exceptions (handled in `main`), not process exits, at every level of subcommands.
   const override = (command: Command): void => command.commands.forEach((c) => override(c.exitOverride()));

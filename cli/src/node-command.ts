@@ -5,7 +5,7 @@
  * through `runNode`, so the CLI adds no logic of its own.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { kebab, optionName, runNode, type AnalysisNode, type DataSpec, type ParameterSpec, type RunRecord } from '@fairio/model-runner';
+import { kebab, optionName, runNode, type AnalysisNode, type DataSpec, type ParameterSpec, type RunRecord } from '@fairio/model-runner/nodes';
 import { createProgress } from './progress.js';
 import { emit } from './output.js';
 
@@ -68,7 +68,7 @@ export interface NodeCommandOptions {
   /** Add options the caller handles (e.g. FAIR metadata for the crate). */
   configure?: (command: Command) => void;
   /** Check those options before the node runs, so a typo never costs a long run. */
-  check?: (options: Record<string, unknown>) => void;
+  check?: (options: Record<string, unknown>) => void | Promise<void>;
   /** Write the run's provenance (called for failed runs too). */
   onRecord?: (record: RunRecord, invocation: Invocation) => Promise<unknown>;
 }
@@ -97,7 +97,7 @@ export function registerNode(program: Command, node: AnalysisNode, options: Node
       const i = positional.findIndex((p) => p.s === s);
       return (i >= 0 ? args[i] : opts[camel(optionName(s))]) as string | string[] | undefined;
     };
-    options.check?.(opts);
+    await options.check?.(opts);
     const outputs: Record<string, string> = Object.fromEntries(d.outputs.flatMap((s) => (valueOf(s) === undefined ? [] : [[s.name, valueOf(s) as string]])));
     const progress = createProgress(d.name, { quiet: Boolean(opts.quiet) });
     try {

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DigestCache, isOmeZarr, recordRun, type DataRef } from '@fairio/provenance';
 import type { RunPart, RunRecord } from '@fairio/model-runner';
-import { checkFairOptions, type FairCliOptions } from './commands/crate.js';
+import type { FairCliOptions } from './fair-options.js';
+import { checkFairOptions } from './record-command-run.js';
 import type { Invocation } from './node-command.js';
 
 const METADATA = 'ro-crate-metadata.json';

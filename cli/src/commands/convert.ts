@@ -2,10 +2,11 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { convertTiff, FairioError, parseCompressor, type ChannelDisplay, type DataType } from '@fairio/ngff';
+import type { ChannelDisplay, DataType } from '@fairio/ngff';
+import { FairioError, parseCompressor } from '@fairio/ngff/basics';
 import { createProgress } from '../progress.js';
 import { emit, type CommonOptions } from '../output.js';
-import { addFairOptions, checkFairOptions, recordCommandRun, type FairCliOptions } from './crate.js';
+import { addFairOptions, type FairCliOptions } from '../fair-options.js';
 
 interface ConvertCliOptions extends CommonOptions, FairCliOptions {
   ngff: '0.4' | '0.5';
@@ -76,6 +77,8 @@ export function registerConvert(program: Command): void {
     .option('--json', 'print a JSON summary of what was written')
     .option('-q, --quiet', 'no progress bar')
     .action(async (input: string, output: string, options: ConvertCliOptions) => {
+      const { checkFairOptions, recordCommandRun } = await import('../record-command-run.js');
+      const { convertTiff } = await import('@fairio/ngff');
       const fair = checkFairOptions(options);
       const progress = createProgress('converting', { quiet: options.quiet });
       const started = Date.now();

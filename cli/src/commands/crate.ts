@@ -9,30 +9,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { FairioError, isFairioError } from '@fairio/ngff';
-import {
-  extractCrate,
-  normaliseFbbi,
-  normaliseTaxon,
-  parsePerson,
-  readCrate,
-  recordRun,
-  renderPreview,
-  validateCrate,
-  verifyCrate,
-  writeFileAtomic,
-  zipFolder,
-  PREVIEW_FILE,
-  type CrateValidationReport,
-  type ImageDescription,
-  type Person,
-  type ProfileName,
-  type RecordedRun,
-  type VerifyReport,
-} from '@fairio/provenance';
+import { FairioError } from '@fairio/ngff/errors';
+import { PREVIEW_FILE, type ProfileName } from '@fairio/provenance/vocabulary';
+import type { CrateValidationReport, VerifyReport } from '@fairio/provenance';
 import { createProgress } from '../progress.js';
 import { emit, formatBytes, type CommonOptions } from '../output.js';
-import { checkLicense } from '../license.js';
 
 const PROFILE_CHOICES: Record<string, ProfileName> = {
   'ro-crate': 'ro-crate',
@@ -74,6 +55,7 @@ export function registerCrate(program: Command): void {
     .option('--json', 'print {"valid": bool, "profiles": [...], "findings": [...]}')
     .option('-q, --quiet', 'no progress output')
     .action(async (location: string, options: ValidateCrateOptions) => {
+      const { validateCrate } = await import('@fairio/provenance');
       const report = await validateCrate(location, { profiles: options.profile?.map((p) => PROFILE_CHOICES[p]) });
       emit(report, options, describeValidation);
       if (!report.valid) process.exitCode = 1;
@@ -86,6 +68,7 @@ export function registerCrate(program: Command): void {
     .option('--json', 'print {"ok": bool, "modified": [...], "missing": [...], "added": [...]}')
     .option('-q, --quiet', 'no progress bar')
     .action(async (location: string, options: CommonOptions) => {
+      const { verifyCrate } = await import('@fairio/provenance');
       const progress = createProgress('verifying', { quiet: options.quiet });
       try {
         const report = await verifyCrate(location, { onProgress: (bytes) => progress.update(bytes, Math.max(bytes, 1)) });
@@ -106,6 +89,7 @@ export function registerCrate(program: Command): void {
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress output')
     .action(async (location: string, output: string | undefined, options: CommonOptions & { overwrite?: boolean }) => {
+      const { readCrate, zipFolder } = await import('@fairio/provenance');
       await readCrate(location); // refuse to package something that is not a (safe) crate
       const resolved = path.resolve(location);
       const target = output ?? path.join(path.dirname(resolved), `${path.basename(resolved)}.crate.zip`);
@@ -121,6 +105,7 @@ export function registerCrate(program: Command): void {
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress output')
     .action(async (zip: string, output: string, options: CommonOptions) => {
+      const { extractCrate } = await import('@fairio/provenance');
       const extracted = await extractCrate(zip, output);
       emit({ path: output, entities: extracted.entities.length }, options, (e) => `extracted ${zip} into ${e.path} (${e.entities} entities)`);
     });
@@ -132,64 +117,11 @@ export function registerCrate(program: Command): void {
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress output')
     .action(async (location: string, options: CommonOptions) => {
+      const { readCrate, renderPreview, writeFileAtomic } = await import('@fairio/provenance');
       const read = await readCrate(location);
       if (read.kind !== 'folder') throw new FairioError('UNSUPPORTED', 'preview works on a crate folder; unzip the crate first', { path: location });
       const file = path.join(location, PREVIEW_FILE);
       writeFileAtomic(file, await renderPreview(read.json, location));
       emit({ path: file, bytes: fs.statSync(file).size }, options, (p) => `wrote ${p.path}`);
     });
-}
-
-// ------------------------------------------------------------ provenance of other commands
-
-/** FAIR metadata options shared by commands that write images (`convert`). */
-export interface FairCliOptions {
-  license?: string;
-  organism?: string;
-  imagingMethod?: string;
-  description?: string;
-  creator?: string[];
-  /** false with --no-crate */
-  crate?: boolean;
-}
-
-/** Add --license, --organism, --imaging-method, --description, --creator and --no-crate to a command. */
-export function addFairOptions(command: Command): Command {
-  return command
-    .option('--license <id>', 'licence of the output: SPDX id (CC-BY-4.0, CC0-1.0, …) or URL, written into its RO-Crate')
-    .option('--organism <taxon>', 'NCBI taxon of the organism imaged, e.g. NCBITaxon:9606 (human)')
-    .option('--imaging-method <term>', 'FBbi term of the imaging method, e.g. FBbi:00000246 (fluorescence microscopy)')
-    .option('--description <text>', 'what the image shows, for its RO-Crate')
-    .option('--creator <person...>', 'who made the data: "Name" or "Name <ORCID>" (repeatable); also the agent of the run')
-    .option('--no-crate', 'do not record the run in RO-Crates (ro-crate-metadata.json in the output and its folder)');
-}
-
-/** Check FAIR options before any work is done, so a typo never costs a long conversion. */
-export function checkFairOptions(options: FairCliOptions): ImageDescription & { agent?: Person } {
-  const creators = (options.creator ?? []).map(parsePerson);
-  if (options.organism) normaliseTaxon(options.organism);
-  if (options.imagingMethod) normaliseFbbi(options.imagingMethod);
-  return { license: options.license === undefined ? undefined : checkLicense(options.license), organism: options.organism, imagingMethod: options.imagingMethod, description: options.description, creators, agent: creators[0] };
-}
-
-/**
- * Record a command's run (successful or not) as a Process Run Crate in the
- * output's folder, and the output's FAIR Image Object crate inside it.
- */
-export async function recordCommandRun(run: { command: string; name: string; input: string; output: string; parameters: Record<string, unknown>; started: Date; error?: unknown; fair: ReturnType<typeof checkFairOptions>; imageName?: string }): Promise<RecordedRun | undefined> {
-  if (!fs.existsSync(path.dirname(path.resolve(run.output)))) return undefined; // nowhere to write a crate
-  const parameters = Object.entries(run.parameters)
-    .filter(([, v]) => v !== undefined && v !== false)
-    .map(([name, value]) => ({ name, value: typeof value === 'number' || typeof value === 'boolean' ? value : String(value) }));
-  const { agent, ...image } = run.fair;
-  try {
-    return await recordRun(
-      { name: run.name, tool: run.command, inputs: [run.input], parameters, outputs: [run.output], agent, startTime: run.started, ...(run.error !== undefined ? { error: run.error } : {}) },
-      { images: { [run.output]: { ...image, name: run.imageName } }, crate: { license: image.license } },
-    );
-  } catch (error) {
-    if (run.error !== undefined || !isFairioError(error)) throw error;
-    // The output is fine; say so, and how to go without a crate.
-    throw new FairioError(error.code, `${run.output} was written, but its run could not be recorded: ${error.message} (--no-crate skips recording)`, { cause: error });
-  }
 }

@@ -11,9 +11,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { FairioError } from '@fairio/ngff';
-import { findTool, galaxyTools, moveInto, planJob, stage, CRATE_OUTPUT, type JobPlan } from '@fairio/galaxy-tools';
-import { recordRun, zipFolder } from '@fairio/provenance';
+import { FairioError } from '@fairio/ngff/errors';
+import { findTool, galaxyTools } from '@fairio/galaxy-tools/catalogue';
+import type { JobPlan } from '@fairio/galaxy-tools';
 
 interface GalaxyRunOptions {
   tool: string;
@@ -53,6 +53,7 @@ async function runFairio(argv: string[]): Promise<{ code: number; stdout: string
 
 /** A command that writes no crate of its own (info, validate): the job records its run. */
 async function recordReport(plan: JobPlan, toolName: string, command: string, started: Date, error?: string): Promise<void> {
+  const { recordRun } = await import('@fairio/provenance');
   await recordRun(
     {
       name: `${toolName}: ${plan.inputs.map((i) => path.basename(i.path)).join(', ')}`,
@@ -80,6 +81,8 @@ export function registerGalaxyRun(program: Command): void {
     .action(async (options: GalaxyRunOptions) => {
       const tool = findTool(options.tool);
       if (!tool) throw new FairioError('INVALID_ARGUMENT', `galaxy-run: no tool "${options.tool}" (known: ${galaxyTools.map((t) => t.description.id).join(', ')})`);
+      const { moveInto, planJob, stage, CRATE_OUTPUT } = await import('@fairio/galaxy-tools');
+      const { zipFolder } = await import('@fairio/provenance');
       let json: Record<string, unknown>;
       try {
         json = JSON.parse(fs.readFileSync(options.inputs, 'utf8')) as Record<string, unknown>;

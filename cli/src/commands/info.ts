@@ -1,6 +1,7 @@
 /** `fairio info PATH|URL`: what an OME-Zarr holds, for people or as JSON. */
 import type { Command } from 'commander';
-import { summarise, type ImageSummary, type OmeZarrSummary } from '@fairio/ngff';
+// Only the summary's part of ngff (opening and metadata), not the writers, converters and validators of its main entry.
+import type { ImageSummary, OmeZarrSummary } from '@fairio/ngff/summary';
 import { emit, type CommonOptions } from '../output.js';
 
 function describeImage(image: ImageSummary, indent: string): string[] {
@@ -52,6 +53,7 @@ export function registerInfo(program: Command): void {
     .option('--json', 'print a JSON document instead of text')
     .option('-q, --quiet', 'no progress output')
     .action(async (location: string, options: CommonOptions) => {
+      const { summarise } = await import('@fairio/ngff/summary');
       emit(await summarise(location), options, describe);
     });
 }

@@ -9,11 +9,9 @@
  */
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { FairioError } from '@fairio/ngff';
-import { bioimageio } from '@fairio/model-runner';
+import { FairioError } from '@fairio/ngff/errors';
+import type { bioimageio } from '@fairio/model-runner';
 import { emit, type CommonOptions } from '../output.js';
-
-const { validateModel, testModel, packageModel, packageDemoModel, readTestInput } = bioimageio;
 
 function group(program: Command): Command {
   // A node with command words ['model', …] may have created the group already.
@@ -50,6 +48,7 @@ export function registerModel(program: Command): void {
     .argument('<model>', 'model folder, rdf.yaml/bioimageio.yaml, .zip or http(s) URL')
     .option('--json', 'print {"valid": bool, "findings": [...]}')
     .action(async (location: string, options: CommonOptions) => {
+      const { validateModel } = (await import('@fairio/model-runner')).bioimageio;
       const report = await validateModel(location);
       emit({ valid: report.valid, name: report.name, formatVersion: report.formatVersion, description: report.descriptionPath, findings: report.findings }, options, (r) =>
         [`${r.description}: ${r.valid ? 'valid' : 'INVALID'} bioimage.io model description (format ${r.formatVersion || '?'}${r.name ? `, "${r.name}"` : ''})`, ...findingLines(r.findings)].join('\n'),
@@ -64,6 +63,7 @@ export function registerModel(program: Command): void {
     .addOption(new Option('--device <device>', 'where ONNX Runtime runs').choices(['cpu', 'cuda']).default('cpu'))
     .option('--json', 'print the result as JSON')
     .action(async (location: string, options: CommonOptions & { device: 'cpu' | 'cuda' }) => {
+      const { testModel } = (await import('@fairio/model-runner')).bioimageio;
       const result = await testModel(location, { device: options.device });
       emit(result, options, (r) =>
         [
@@ -98,6 +98,7 @@ export function registerModel(program: Command): void {
     .option('--overwrite', 'replace an existing package')
     .option('--json', 'print the written description as JSON')
     .action(async (onnx: string | undefined, options: CommonOptions & Record<string, string | string[] | boolean | number | undefined>) => {
+      const { packageModel, packageDemoModel, readTestInput } = (await import('@fairio/model-runner')).bioimageio;
       const output = options.output as string;
       let written: { path: string; description: Record<string, unknown> };
       if (options.demo) {

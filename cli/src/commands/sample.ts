@@ -1,6 +1,5 @@
 /** `fairio sample OUT.ome.tiff`: write the bundled synthetic fluorescence sample. */
 import type { Command } from 'commander';
-import { sampleOmeXml, syntheticSample, writeAtomically, writeTiff } from '@fairio/ngff';
 import { emit, type CommonOptions } from '../output.js';
 
 interface SampleCliOptions extends CommonOptions {
@@ -22,6 +21,7 @@ export function registerSample(program: Command): void {
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'no progress output')
     .action(async (output: string, options: SampleCliOptions) => {
+      const { sampleOmeXml, syntheticSample, writeAtomically, writeTiff } = await import('@fairio/ngff');
       const size = Number(options.size);
       const sample = syntheticSample({ width: size, height: size, depth: Number(options.depth), seed: Number(options.seed) });
       await writeAtomically(

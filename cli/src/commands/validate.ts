@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { FairioError, formatReport, validateAttributes, validateStore, type ValidationReport } from '@fairio/ngff';
+import { FairioError } from '@fairio/ngff/errors';
+import type { ValidationReport } from '@fairio/ngff';
 import type { CommonOptions } from '../output.js';
 
 interface ValidateOptions extends CommonOptions {
@@ -46,6 +47,7 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print {"valid": bool, "message": str, "findings": [...]}')
     .option('-q, --quiet', 'no progress output')
     .action(async (target: string, options: ValidateOptions) => {
+      const { formatReport, validateAttributes, validateStore } = await import('@fairio/ngff');
       let report: ValidationReport;
       try {
         report = options.attributes

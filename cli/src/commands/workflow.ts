@@ -9,24 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { FairioError } from '@fairio/ngff';
-import { parsePerson, orcidUrl } from '@fairio/provenance';
-import {
-  EXTENSIONS,
-  exportWorkflowCrate,
-  lintWorkflow,
-  parseInputArguments,
-  readJobFile,
-  readWorkflow,
-  runWorkflow,
-  runWorkflowTests,
-  workflowStem,
-  writeWorkflowText,
-  type Creator,
-  type RunEvent,
-  type Value,
-  type WorkflowRunResult,
-} from '@fairio/workflows';
+import { FairioError } from '@fairio/ngff/errors';
+import type { Creator, RunEvent, Value, WorkflowRunResult } from '@fairio/workflows';
 import { emit, type CommonOptions } from '../output.js';
 import { checkLicense } from '../license.js';
 
@@ -89,9 +73,12 @@ function runSummary(result: WorkflowRunResult, started: number) {
   };
 }
 
-function creatorOf(text: string): Creator {
-  const person = parsePerson(text);
-  return { class: 'Person', name: person.name, ...(person.orcid ? { identifier: orcidUrl(person.orcid) } : {}) };
+async function creatorsOf(texts: string[]): Promise<Creator[]> {
+  const { parsePerson, orcidUrl } = await import('@fairio/provenance');
+  return texts.map((text) => {
+    const person = parsePerson(text);
+    return { class: 'Person', name: person.name, ...(person.orcid ? { identifier: orcidUrl(person.orcid) } : {}) };
+  });
 }
 
 export function registerWorkflow(program: Command): void {
@@ -113,6 +100,8 @@ export function registerWorkflow(program: Command): void {
     .option('-q, --quiet', 'no per-step lines')
     .action(async (file: string, args: string[], options: CommonOptions & { outdir: string; job?: string; parallel: string; workers?: string; cache: boolean; crate: boolean; agent?: string }) => {
       const started = Date.now();
+      const { parseInputArguments, readJobFile, readWorkflow, runWorkflow } = await import('@fairio/workflows');
+      const { parsePerson } = await import('@fairio/provenance');
       const wf = readWorkflow(file);
       const inputs = { ...(options.job ? readJobFile(options.job) : {}), ...parseInputArguments(args) };
       const parallel = Number(options.parallel);
@@ -151,10 +140,11 @@ export function registerWorkflow(program: Command): void {
     .option('--overwrite', 'replace the output if it exists')
     .option('--json', 'print what was written as JSON')
     .action(async (file: string, options: CommonOptions & { format: 'ga' | 'gxwf' | 'crate'; output?: string; creator?: string[]; release?: string; license?: string; overwrite?: boolean }) => {
+      const { EXTENSIONS, exportWorkflowCrate, readWorkflow, workflowStem, writeWorkflowText } = await import('@fairio/workflows');
       const stem = workflowStem(file);
       const output = options.output ?? `${stem}${options.format === 'crate' ? '.crate.zip' : EXTENSIONS[options.format]}`;
       if (fs.existsSync(output) && !options.overwrite) throw new FairioError('OUTPUT_EXISTS', 'exists (use --overwrite to replace it)', { path: output });
-      const creators = (options.creator ?? []).map(creatorOf);
+      const creators = await creatorsOf(options.creator ?? []);
       const license = options.license === undefined ? undefined : checkLicense(options.license, { urls: false });
       if (options.format === 'crate') {
         const written = await exportWorkflowCrate({ workflowFile: file, output, creators, release: options.release, license, overwrite: options.overwrite });
@@ -176,7 +166,8 @@ export function registerWorkflow(program: Command): void {
     .option('--strict', 'warnings fail too')
     .option('--skip-best-practices', 'only what would stop the workflow from running')
     .option('--json', 'print {"valid": bool, "findings": [...]}')
-    .action((file: string, options: CommonOptions & { strict?: boolean; skipBestPractices?: boolean }) => {
+    .action(async (file: string, options: CommonOptions & { strict?: boolean; skipBestPractices?: boolean }) => {
+      const { lintWorkflow, readWorkflow } = await import('@fairio/workflows');
       const report = lintWorkflow(readWorkflow(file), { skipBestPractices: options.skipBestPractices });
       const failed = !report.valid || (options.strict && report.findings.length > 0);
       emit({ valid: !failed, findings: report.findings }, options, (r) =>
@@ -194,6 +185,7 @@ export function registerWorkflow(program: Command): void {
     .option('--json', 'print the results as JSON')
     .option('-q, --quiet', 'no per-step lines')
     .action(async (file: string, options: CommonOptions & { outdir: string; tests?: string }) => {
+      const { runWorkflowTests } = await import('@fairio/workflows');
       const results = await runWorkflowTests(file, { outdir: options.outdir, testsFile: options.tests, onEvent: eventPrinter(Boolean(options.quiet || options.json)) });
       emit(
         results.map((r) => ({ doc: r.doc, passed: r.passed, failures: r.failures, outdir: r.run.outdir })),
