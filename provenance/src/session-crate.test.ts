@@ -113,6 +113,37 @@ describe('sessionCrate', () => {
   });
 });
 
+describe('sessionCrate, a short run in a cell run right after another', () => {
+  it('credits the run to the cell it ran in, not to the one that ended just before it', async () => {
+    // Cell 1 ends at 10.0 s, cell 2 starts at 10.2 s and runs fairio from 10.4 to 10.9 s: within the clock slack of
+    // cell 1's end too, but cell 2 is the one it ran in (the later of the two cells whose time contains it).
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, 0, ms));
+    const dir = tempDir('fairio-session-quick-');
+    const work = path.join(dir, 'work');
+    fs.mkdirSync(path.join(work, 'out'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'analysis.ipynb'), NOTEBOOK);
+    const input = makeInput(path.join(work, 'cells.tif'));
+    const image = await makeImage(path.join(work, 'out', 'cells.ome.zarr'));
+    await recordRun({ name: 'Convert cells.tif', tool: 'convert', inputs: [input], parameters: [], outputs: [image], startTime: at(10_400), endTime: at(10_900) }, { preview: false });
+    const runCrate = fs.readFileSync(path.join(work, 'out', 'ro-crate-metadata.json'), 'utf8');
+    const r = newSessionRecord({ id: 'session-quick', notebook: 'work/analysis.ipynb', startTime: at(0), environment: { jupyterlab: { version: '4.2.5' }, extensions: [] } });
+    r.kernels.push({ id: 'k1', name: 'python3', displayName: 'Python 3 (ipykernel)', implementation: { name: 'ipython', version: '8.20.0' }, language: { name: 'python', version: '3.11.2' }, pythonPackages: [] });
+    r.executions.push(
+      { ...execution(1, 'print(1)', 0, 0), startTime: at(9_000).toISOString(), endTime: at(10_000).toISOString() },
+      { ...execution(2, '!fairio convert cells.tif out/cells.ome.zarr', 0, 0), startTime: at(10_200).toISOString(), endTime: at(11_000).toISOString() },
+    );
+    r.fairioRuns.push({ path: 'work/out/ro-crate-metadata.json', text: runCrate, sha256: sha(runCrate), readAt: at(12_000).toISOString() });
+    r.endTime = at(13_000).toISOString();
+    const crate = sessionCrate(r, { notebook: new TextEncoder().encode(NOTEBOOK), exportTime: at(14_000), license: 'CC-BY-4.0' });
+    const graph = JSON.parse(new TextDecoder().decode(crate.files.find((f) => f.path === 'ro-crate-metadata.json')!.data))['@graph'] as Entity[];
+    const convert = graph.find((e) => e.name === 'Convert cells.tif')!;
+    const output = (convert.result as { '@id': string })['@id'];
+    const cell = (n: number) => graph.find((e) => e['@type'] === 'CreateAction' && String(e.name).startsWith(`In [${n}]`))!;
+    expect(cell(2).result).toContainEqual({ '@id': output });
+    expect([cell(1).result].flat()).not.toContainEqual({ '@id': output });
+  });
+});
+
 describe.skipIf(missing('roc-validator (pip roc-validator)', hasRocValidator))('roc-validator on a session crate', () => {
   let results: RocResult[];
   const profiles = ['ro-crate-1.1', 'process-run-crate-0.5', 'workflow-run-crate-0.5', 'provenance-run-crate-0.5', 'workflow-ro-crate-1.0'];

@@ -54,6 +54,22 @@ const KERNEL_HOMES: Record<string, string> = { ipython: 'https://ipython.org/', 
 /** fairio's clocks (kernel message dates, run crates) are milliseconds apart; a run this close to a cell's bounds ran inside it. */
 const CLOCK_SLACK_MS = 1000;
 
+/**
+ * The execution a fairio run happened in: one whose time (give or take the
+ * slack) contains the run's, and of those the one that started last. A short
+ * run in a cell started right after another would otherwise also fit the
+ * earlier cell's window and be credited to it (the slack reaches past its end).
+ */
+function cellOfRun<E extends { startTime: string; endTime?: string }>(executions: E[], run: { start: number; end: number }, last: number): E | undefined {
+  let found: E | undefined;
+  for (const e of executions) {
+    const start = time(e.startTime);
+    const contains = start - CLOCK_SLACK_MS <= run.start && run.end <= (e.endTime === undefined ? last : time(e.endTime)) + CLOCK_SLACK_MS;
+    if (contains && (!found || start > time(found.startTime))) found = e;
+  }
+  return found;
+}
+
 const dirname = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'root';
@@ -263,7 +279,7 @@ export function sessionCrate(record: SessionRecord, options: SessionCrateOptions
       .sort((a, b) => a.start - b.start || (a.entity['@id'] < b.entity['@id'] ? -1 : 1));
     for (const a of actions) {
       const data = copyRunAction(builder, graph, a.entity, runFolder, notebookFolder, crateFileId);
-      const cell = executions.find((e) => time(e.startTime) - CLOCK_SLACK_MS <= a.start && a.end <= time(e.endTime ?? new Date(last).toISOString()) + CLOCK_SLACK_MS);
+      const cell = cellOfRun(executions, a, last);
       if (!cell) continue;
       const bucket = perExecution.get(cell.id) ?? { object: [], result: [] };
       bucket.object.push(...data.object);
